@@ -2,7 +2,7 @@
 
 #include <QString>
 
-#include <expected>
+#include "expected_compat.h"
 #include <utility>
 
 namespace Vigil {
