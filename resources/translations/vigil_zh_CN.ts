@@ -2,6 +2,132 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Vigil::Devices::Device</name>
+    <message>
+        <source>Online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not registered since Vigil started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 keepalives missed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registration expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unregistered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TCP connection closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Devices::Event</name>
+    <message>
+        <source>Registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unregistered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device ID blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalog synchronised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalog incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registered from %1 over %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Online at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unregistered from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication failed from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address %1 blocked for %2 minutes after repeated authentication failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device ID blocked for %1 minutes after repeated authentication failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address changed from %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalog synchronised: %1 channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalog incomplete: received %1 of %2 entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 query failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Vigil::GbId</name>
     <message>
         <source>The GB/T 28181 ID is empty; it must have 20 digits.</source>
@@ -162,6 +288,89 @@
     <message>
         <source>Terminal user</source>
         <translation>终端用户</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Storage::Database</name>
+    <message>
+        <source>Database %1: %2 failed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the data folder %1; check its permissions or choose another with --data-dir.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Qt SQLite driver is missing; install libqt6sql6-sqlite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opening</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database %1: cannot read its schema version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database %1 was written by a newer Vigil (schema %2; this one knows %3). Use that version, or start with another --data-dir.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting a migration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>committing a migration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting a write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving device %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replacing channels of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving channel %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removing device %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving last-seen times</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>committing a write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pruning events</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
