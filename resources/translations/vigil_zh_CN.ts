@@ -5,126 +5,126 @@
     <name>Vigil::Devices::Device</name>
     <message>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>在线</translation>
     </message>
     <message>
         <source>Not registered since Vigil started</source>
-        <translation type="unfinished"></translation>
+        <translation>自 Vigil 启动以来未注册</translation>
     </message>
     <message>
         <source>%1 keepalives missed</source>
-        <translation type="unfinished"></translation>
+        <translation>连续 %1 次心跳丢失</translation>
     </message>
     <message>
         <source>Registration expired</source>
-        <translation type="unfinished"></translation>
+        <translation>注册已过期</translation>
     </message>
     <message>
         <source>Unregistered</source>
-        <translation type="unfinished"></translation>
+        <translation>已注销</translation>
     </message>
     <message>
         <source>TCP connection closed</source>
-        <translation type="unfinished"></translation>
+        <translation>TCP 连接已断开</translation>
     </message>
 </context>
 <context>
     <name>Vigil::Devices::Event</name>
     <message>
         <source>Registered</source>
-        <translation type="unfinished"></translation>
+        <translation>已注册</translation>
     </message>
     <message>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>在线</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>离线</translation>
     </message>
     <message>
         <source>Unregistered</source>
-        <translation type="unfinished"></translation>
+        <translation>已注销</translation>
     </message>
     <message>
         <source>Authentication failed</source>
-        <translation type="unfinished"></translation>
+        <translation>认证失败</translation>
     </message>
     <message>
         <source>Address blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>地址已封禁</translation>
     </message>
     <message>
         <source>Device ID blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>设备编号已封禁</translation>
     </message>
     <message>
         <source>Address changed</source>
-        <translation type="unfinished"></translation>
+        <translation>地址变更</translation>
     </message>
     <message>
         <source>Catalog synchronised</source>
-        <translation type="unfinished"></translation>
+        <translation>目录已同步</translation>
     </message>
     <message>
         <source>Catalog incomplete</source>
-        <translation type="unfinished"></translation>
+        <translation>目录不完整</translation>
     </message>
     <message>
         <source>Query failed</source>
-        <translation type="unfinished"></translation>
+        <translation>查询失败</translation>
     </message>
     <message>
         <source>Removed</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除</translation>
     </message>
     <message>
         <source>Information</source>
-        <translation type="unfinished"></translation>
+        <translation>信息</translation>
     </message>
     <message>
         <source>Registered from %1 over %2</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 通过 %2 注册</translation>
     </message>
     <message>
         <source>Online at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>在线，地址 %1</translation>
     </message>
     <message>
         <source>Offline: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>离线：%1</translation>
     </message>
     <message>
         <source>Unregistered from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 注销</translation>
     </message>
     <message>
         <source>Authentication failed from %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 %1 的认证失败：%2</translation>
     </message>
     <message>
         <source>Address %1 blocked for %2 minutes after repeated authentication failures</source>
-        <translation type="unfinished"></translation>
+        <translation>地址 %1 多次认证失败，已封禁 %2 分钟</translation>
     </message>
     <message>
         <source>Device ID blocked for %1 minutes after repeated authentication failures</source>
-        <translation type="unfinished"></translation>
+        <translation>设备编号多次认证失败，已封禁 %1 分钟</translation>
     </message>
     <message>
         <source>Address changed from %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>地址由 %1 变为 %2</translation>
     </message>
     <message>
         <source>Catalog synchronised: %1 channels</source>
-        <translation type="unfinished"></translation>
+        <translation>目录已同步：%1 个通道</translation>
     </message>
     <message>
         <source>Catalog incomplete: received %1 of %2 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>目录不完整：已收到 %1 / %2 条</translation>
     </message>
     <message>
         <source>%1 query failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 查询失败：%2</translation>
     </message>
 </context>
 <context>
@@ -294,83 +294,83 @@
     <name>Vigil::Storage::Database</name>
     <message>
         <source>Database %1: %2 failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库 %1：%2失败：%3</translation>
     </message>
     <message>
         <source>Cannot create the data folder %1; check its permissions or choose another with --data-dir.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建数据目录 %1；请检查权限，或用 --data-dir 指定其他目录。</translation>
     </message>
     <message>
         <source>The Qt SQLite driver is missing; install libqt6sql6-sqlite.</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少 Qt SQLite 驱动；请安装 libqt6sql6-sqlite。</translation>
     </message>
     <message>
         <source>opening</source>
-        <translation type="unfinished"></translation>
+        <translation>打开</translation>
     </message>
     <message>
         <source>Database %1: cannot read its schema version.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库 %1：无法读取其结构版本。</translation>
     </message>
     <message>
         <source>Database %1 was written by a newer Vigil (schema %2; this one knows %3). Use that version, or start with another --data-dir.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库 %1 由较新版本的 Vigil 写入（结构版本 %2，本版本支持 %3）。请使用该版本，或用 --data-dir 指定其他目录。</translation>
     </message>
     <message>
         <source>starting a migration</source>
-        <translation type="unfinished"></translation>
+        <translation>开始升级</translation>
     </message>
     <message>
         <source>committing a migration</source>
-        <translation type="unfinished"></translation>
+        <translation>提交升级</translation>
     </message>
     <message>
         <source>reading devices</source>
-        <translation type="unfinished"></translation>
+        <translation>读取设备</translation>
     </message>
     <message>
         <source>reading channels</source>
-        <translation type="unfinished"></translation>
+        <translation>读取通道</translation>
     </message>
     <message>
         <source>starting a write</source>
-        <translation type="unfinished"></translation>
+        <translation>开始写入</translation>
     </message>
     <message>
         <source>saving device %1</source>
-        <translation type="unfinished"></translation>
+        <translation>保存设备 %1</translation>
     </message>
     <message>
         <source>replacing channels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>替换 %1 的通道</translation>
     </message>
     <message>
         <source>saving channel %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 %2 的通道 %1</translation>
     </message>
     <message>
         <source>removing device %1</source>
-        <translation type="unfinished"></translation>
+        <translation>删除设备 %1</translation>
     </message>
     <message>
         <source>saving last-seen times</source>
-        <translation type="unfinished"></translation>
+        <translation>保存最后在线时间</translation>
     </message>
     <message>
         <source>committing a write</source>
-        <translation type="unfinished"></translation>
+        <translation>提交写入</translation>
     </message>
     <message>
         <source>saving events</source>
-        <translation type="unfinished"></translation>
+        <translation>保存事件</translation>
     </message>
     <message>
         <source>reading events</source>
-        <translation type="unfinished"></translation>
+        <translation>读取事件</translation>
     </message>
     <message>
         <source>pruning events</source>
-        <translation type="unfinished"></translation>
+        <translation>清理事件</translation>
     </message>
 </context>
 <context>
