@@ -128,6 +128,53 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Gb::ServerConfig</name>
+    <message>
+        <source>Setting %1 must be a whole number from %2 to %3, not &quot;%4&quot;.</source>
+        <translation>设置项 %1 必须是 %2 到 %3 之间的整数，而不是“%4”。</translation>
+    </message>
+    <message>
+        <source>Setting %1 must be an IP address, not &quot;%2&quot;.</source>
+        <translation>设置项 %1 必须是 IP 地址，而不是“%2”。</translation>
+    </message>
+    <message>
+        <source>The SIP domain &quot;%1&quot; must have 10 digits, usually the first 10 digits of the server ID.</source>
+        <translation>SIP 域“%1”应为 10 位数字，通常是服务器编号的前 10 位。</translation>
+    </message>
+    <message>
+        <source>The SIP port must be from 1 to 65535.</source>
+        <translation>SIP 端口必须在 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>The media port range %1-%2 is empty; give it as FIRST-LAST, for example 30000-30999.</source>
+        <translation>媒体端口范围 %1-%2 为空；请写成“起始-结束”，例如 30000-30999。</translation>
+    </message>
+    <message>
+        <source>The shortest registration is longer than the longest.</source>
+        <translation>最短注册有效期大于最长注册有效期。</translation>
+    </message>
+    <message>
+        <source>The keepalive interval and count must be at least 1.</source>
+        <translation>心跳间隔和心跳超时次数至少为 1。</translation>
+    </message>
+    <message>
+        <source>The media port range &quot;%1&quot; is not FIRST-LAST, for example 30000-30999.</source>
+        <translation>媒体端口范围“%1”格式不对，应为“起始-结束”，例如 30000-30999。</translation>
+    </message>
+    <message>
+        <source>Setting sip/server-id: %1</source>
+        <translation>设置项 sip/server-id：%1</translation>
+    </message>
+    <message>
+        <source>Setting registrar/policy must be &quot;any&quot; or &quot;known&quot;, not &quot;%1&quot;.</source>
+        <translation>设置项 registrar/policy 必须是“any”或“known”，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>Setting media/transport must be udp, tcp-passive or tcp-active, not &quot;%1&quot;.</source>
+        <translation>设置项 media/transport 必须是 udp、tcp-passive 或 tcp-active，而不是“%1”。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::GbId</name>
     <message>
         <source>The GB/T 28181 ID is empty; it must have 20 digits.</source>
