@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>PtzCommand</name>
+    <message>
+        <source>PTZ speed %1 is out of range; use 0 to 255.</source>
+        <translation>云台速度 %1 超出范围；请使用 0 到 255。</translation>
+    </message>
+    <message>
+        <source>Preset number %1 is out of range; use 1 to 255.</source>
+        <translation>预置位编号 %1 超出范围；请使用 1 到 255。</translation>
+    </message>
+    <message>
+        <source>Unknown PTZ action &quot;%1&quot;.</source>
+        <translation>未知的云台动作“%1”。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; does not have 16 hex digits.</source>
+        <translation>PTZCmd“%1”不是 16 位十六进制数。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; is not hexadecimal.</source>
+        <translation>PTZCmd“%1”不是十六进制。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; does not start with A5.</source>
+        <translation>PTZCmd“%1”不是以 A5 开头。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; has a wrong check nibble.</source>
+        <translation>PTZCmd“%1”的校验位错误。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; has a wrong checksum.</source>
+        <translation>PTZCmd“%1”的校验和错误。</translation>
+    </message>
+    <message>
+        <source>PTZCmd &quot;%1&quot; has an unknown instruction %2.</source>
+        <translation>PTZCmd“%1”含有未知指令 %2。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Devices::Device</name>
     <message>
         <source>Online</source>
