@@ -40,6 +40,15 @@ bool DeviceRegistry::contains(const DeviceId &id) const
     return m_records.contains(id);
 }
 
+std::optional<DeviceSettings> DeviceRegistry::settings(const DeviceId &id) const
+{
+    QReadLocker locker(&m_lock);
+    const auto it = m_records.constFind(id);
+    if (it == m_records.constEnd())
+        return std::nullopt;
+    return it->device.settings;
+}
+
 QList<Device> DeviceRegistry::devices() const
 {
     QList<Device> result;
@@ -144,7 +153,7 @@ bool DeviceRegistry::addDevice(const DeviceId &id, const DeviceSettings &setting
 }
 
 bool DeviceRegistry::markRegistered(const DeviceId &id, const Sip::Peer &route, const QDateTime &expiresAt,
-                                    const QString &userAgent, const QString &gbVersion)
+                                    const QString &callId, const QString &userAgent, const QString &gbVersion)
 {
     assertOwnerThread();
     bool added = false;
@@ -168,6 +177,7 @@ bool DeviceRegistry::markRegistered(const DeviceId &id, const Sip::Peer &route, 
         d.registeredAt = now;
         d.lastSeen = now;
         d.registrationExpiresAt = expiresAt;
+        d.registrationCallId = callId;
         d.userAgent = userAgent;
         d.gbVersion = gbVersion;
     }
@@ -178,6 +188,25 @@ bool DeviceRegistry::markRegistered(const DeviceId &id, const Sip::Peer &route, 
     else
         Q_EMIT deviceChanged(id);
     return cameOnline;
+}
+
+bool DeviceRegistry::markOnline(const DeviceId &id, const Sip::Peer &route)
+{
+    assertOwnerThread();
+    {
+        QWriteLocker locker(&m_lock);
+        Record *r = record(id);
+        if (!r || r->device.online)
+            return false;
+        r->device.online = true;
+        r->device.offlineReason = OfflineReason::None;
+        r->device.route = route;
+        r->device.lastSeen = QDateTime::currentDateTimeUtc();
+        ++m_online;
+    }
+    m_dirtyDevices.insert(id);
+    Q_EMIT deviceChanged(id);
+    return true;
 }
 
 std::optional<Sip::Peer> DeviceRegistry::touch(const DeviceId &id, const Sip::Peer &route, const QDateTime &now)

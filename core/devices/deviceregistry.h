@@ -47,6 +47,8 @@ public:
     // Readers: any thread.
     std::optional<Device> device(const DeviceId &id) const;
     bool contains(const DeviceId &id) const;
+    /// A device's settings (cheaper than device() on hot paths), nullopt when unknown.
+    std::optional<DeviceSettings> settings(const DeviceId &id) const;
     /// All devices, ordered by ID.
     QList<Device> devices() const;
     QList<Channel> channels(const DeviceId &id) const;
@@ -71,7 +73,10 @@ public:
     /// A successful REGISTER: creates the device if needed and marks it online at `route`.
     /// Returns true when the device was not online before.
     bool markRegistered(const DeviceId &id, const Sip::Peer &route, const QDateTime &expiresAt,
-                        const QString &userAgent, const QString &gbVersion);
+                        const QString &callId, const QString &userAgent, const QString &gbVersion);
+    /// A registered device that was marked offline is heard from again.
+    /// Returns false when it was online already (or is unknown).
+    bool markOnline(const DeviceId &id, const Sip::Peer &route);
     /// Any inbound message: updates last-seen time and the route (NAT rebinding).
     /// Returns the previous route when it changed.
     std::optional<Sip::Peer> touch(const DeviceId &id, const Sip::Peer &route, const QDateTime &now);

@@ -46,7 +46,7 @@ private Q_SLOTS:
         QSignalSpy added(&registry, &DeviceRegistry::deviceAdded);
         const DeviceId id = did("34020000001320000001");
         const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(3600);
-        QVERIFY(registry.markRegistered(id, peer("198.51.100.23", 40122), expires, u"IP Camera"_s, QString()));
+        QVERIFY(registry.markRegistered(id, peer("198.51.100.23", 40122), expires, u"call-1"_s, u"IP Camera"_s, QString()));
         QCOMPARE(added.size(), 1);
         const auto device = registry.device(id);
         QVERIFY(device);
@@ -56,7 +56,7 @@ private Q_SLOTS:
         QCOMPARE(device->registrationExpiresAt, expires);
         QCOMPARE(registry.counts().online, 1);
         // a refresh is not a new online transition
-        QVERIFY(!registry.markRegistered(id, peer("198.51.100.23", 40122), expires, u"IP Camera"_s, QString()));
+        QVERIFY(!registry.markRegistered(id, peer("198.51.100.23", 40122), expires, u"call-1"_s, u"IP Camera"_s, QString()));
         QCOMPARE(registry.counts().online, 1);
     }
 
@@ -64,7 +64,7 @@ private Q_SLOTS:
     {
         DeviceRegistry registry;
         const DeviceId id = did("34020000001320000001");
-        registry.markRegistered(id, peer("10.0.0.2", 5060), QDateTime::currentDateTimeUtc().addSecs(60), {}, {});
+        registry.markRegistered(id, peer("10.0.0.2", 5060), QDateTime::currentDateTimeUtc().addSecs(60), u"call-1"_s, {}, {});
         QSignalSpy changed(&registry, &DeviceRegistry::deviceChanged);
         QVERIFY(registry.markOffline(id, OfflineReason::KeepalivesMissed));
         QVERIFY(!registry.markOffline(id, OfflineReason::RegistrationExpired)); // already offline
@@ -78,7 +78,7 @@ private Q_SLOTS:
     {
         DeviceRegistry registry;
         const DeviceId id = did("34020000001320000001");
-        registry.markRegistered(id, peer("198.51.100.23", 40122), QDateTime::currentDateTimeUtc().addSecs(60), {}, {});
+        registry.markRegistered(id, peer("198.51.100.23", 40122), QDateTime::currentDateTimeUtc().addSecs(60), u"call-1"_s, {}, {});
         registry.takeChanges();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QVERIFY(!registry.touch(id, peer("198.51.100.23", 40122), now)); // same route
@@ -100,7 +100,7 @@ private Q_SLOTS:
     {
         DeviceRegistry registry;
         const DeviceId nvr = did("34020000001180000001");
-        registry.markRegistered(nvr, peer("10.0.0.2", 5060), QDateTime::currentDateTimeUtc().addSecs(60), {}, {});
+        registry.markRegistered(nvr, peer("10.0.0.2", 5060), QDateTime::currentDateTimeUtc().addSecs(60), u"call-1"_s, {}, {});
         registry.replaceChannels(nvr, {channel(u"34020000001310000001"_s, u"东门"_s),
                                        channel(u"34020000001310000002"_s, u"西门"_s)});
         QCOMPARE(registry.counts().channels, 2);
@@ -181,7 +181,7 @@ private Q_SLOTS:
         for (int i = 0; i < 2000; ++i) {
             const DeviceId id = *DeviceId::parse(u"340200000013200%1"_s.arg(i, 5, 10, QLatin1Char('0')));
             registry.markRegistered(id, peer("10.0.0.2", quint16(5060 + i % 100)),
-                                    QDateTime::currentDateTimeUtc().addSecs(60), {}, {});
+                                    QDateTime::currentDateTimeUtc().addSecs(60), u"call-1"_s, {}, {});
             if (i % 3 == 0)
                 registry.markOffline(id, OfflineReason::KeepalivesMissed);
         }

@@ -25,7 +25,7 @@ private Q_SLOTS:
         route.port = 40122;
         route.transport = Sip::TransportKind::Tcp;
         const QDateTime expires = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch() + 3600000, Qt::UTC);
-        registry.markRegistered(id, route, expires, u"NVR"_s, u"3.0"_s);
+        registry.markRegistered(id, route, expires, u"call-1"_s, u"NVR"_s, u"3.0"_s);
         registry.setDeviceInfo(id, u"一号楼 NVR"_s, u"Hikvision"_s, u"DS-7608"_s, u"V4.1"_s, 8);
         registry.setSettings(id, DeviceSettings{u"12345678"_s, CharsetPreference::Gb18030,
                                                 MediaTransport::TcpActive, StreamProfile::Sub});
