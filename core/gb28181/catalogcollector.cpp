@@ -38,6 +38,11 @@ void CatalogCollector::cancel(const DeviceId &device)
     m_pending.removeIf([&](const auto &entry) { return entry.key().device == device; });
 }
 
+void CatalogCollector::cancel(const DeviceId &device, int sn)
+{
+    m_pending.remove(Key{device, sn});
+}
+
 CatalogCollector::Result CatalogCollector::finish(const Key &key, Pending &&pending, bool complete)
 {
     Result result;

@@ -56,6 +56,8 @@ public:
     QList<Result> expire(std::int64_t nowMs);
     /// Forgets pending syncs of a device (it went away).
     void cancel(const DeviceId &device);
+    /// Forgets one sync (its query could not be sent).
+    void cancel(const DeviceId &device, int sn);
     bool isPending(const DeviceId &device) const;
     qsizetype pendingCount() const { return m_pending.size(); }
 

@@ -134,6 +134,8 @@ Result<void> ServerConfig::load(QSettings &settings)
         admission.banDurationSec *= 60;
     if (settings.contains(u"registrar/date-header"_s))
         sendDateHeader = settings.value(u"registrar/date-header"_s).toBool();
+    if (settings.contains(u"registrar/query-on-register"_s))
+        queryOnRegister = settings.value(u"registrar/query-on-register"_s).toBool();
 
     if (settings.contains(u"media/ip"_s) && text(u"media/ip"_s).isEmpty()) {
         mediaAddress = QHostAddress();
@@ -184,6 +186,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(u"registrar/auth-failure-limit"_s, admission.authFailureLimit);
     settings.setValue(u"registrar/ban-minutes"_s, admission.banDurationSec / 60);
     settings.setValue(u"registrar/date-header"_s, sendDateHeader);
+    settings.setValue(u"registrar/query-on-register"_s, queryOnRegister);
     settings.setValue(u"media/ip"_s, mediaAddress.isNull() ? QString() : mediaAddress.toString());
     settings.setValue(u"media/ports"_s, u"%1-%2"_s.arg(mediaPortMin).arg(mediaPortMax));
     const char16_t *transport = defaultMediaTransport == Devices::MediaTransport::Udp ? u"udp"

@@ -52,6 +52,7 @@ public:
     int probeTimeoutSec = 10;     ///< wait for an answer to the liveness probe
     int nonceLifetimeSec = 300;
     bool sendDateHeader = true;   ///< GB time sync in every successful REGISTER 200 OK
+    bool queryOnRegister = true;  ///< ask DeviceInfo and Catalog after each fresh registration
     AdmissionControl::Config admission;
 
     /// Address written into SDP for devices to send media to; null: the local address the
