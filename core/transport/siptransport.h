@@ -102,6 +102,9 @@ struct SipTransportStats {
 /// Bad input never reaches the handler: requests that fail to parse are answered 400 Bad Request
 /// where possible, everything else is dropped, both with a debug line, rate-limited per source.
 ///
+/// Connection ids count from 1 in each instance; when several instances share a port, the
+/// Peer's localSocket (SipTransportConfig::localSocket) tells whose connection it is.
+///
 /// Lives on one thread (normally a WorkerThread) and is used only there. The handler runs
 /// synchronously from the socket notification; it may send(), but must not spin an event loop
 /// or destroy the transport.
@@ -131,6 +134,9 @@ public:
     /// connectionId 0 over an open connection to peer.address:port, else a new outbound one
     /// (bytes wait until it is up; connectFailed() if it never is).
     bool send(const Sip::Peer &peer, QByteArrayView bytes) override;
+    /// advertisedHost, else the local address of the peer's TCP connection, else the bind
+    /// address, else (bound to any address) the local address the system routes to the peer
+    /// from; with advertisedPort or the bound port.
     QByteArray viaSentBy(const Sip::Peer &peer) const override;
 
     /// Closes the connection `peer` came on (no-op for UDP); connectionClosed() follows.
@@ -142,8 +148,8 @@ public:
     static bool canSharePort() noexcept;
 
 Q_SIGNALS:
-    /// An established TCP connection ended (peer closed it, idle, broken stream, stop of the
-    /// peer). `reason` is English, for the log.
+    /// An established TCP connection ended: the peer closed it, it was idle too long, its stream
+    /// broke, or closeConnection(). `reason` is English, for the log.
     void connectionClosed(const Vigil::Sip::Peer &peer, const QString &reason);
     /// An outbound TCP connection could not be established; what was queued is lost.
     void connectFailed(const Vigil::Sip::Peer &peer, const QString &reason);

@@ -24,16 +24,18 @@ SourceRateLimiter::Bucket &SourceRateLimiter::bucketFor(const QHostAddress &sour
 {
     if (auto it = m_sources.find(source); it != m_sources.end())
         return *it;
-    if (m_sources.size() >= m_limits.maxSources) {
-        // Forget sources that would be back at a full bucket anyway.
+    if (m_sources.size() >= m_limits.maxSources && nowMs - m_lastPurgeMs >= kPurgeIntervalMs) {
+        // Forget sources that would be back at a full bucket anyway. Not more often than this:
+        // under a flood from ever new addresses a scan per packet would cost more than it saves.
+        m_lastPurgeMs = nowMs;
         const double burst = m_limits.burst;
         for (auto it = m_sources.begin(); it != m_sources.end();) {
             refill(*it, burst, m_limits.perSecond, nowMs);
             it = (it->tokens >= burst && it->suppressed == 0) ? m_sources.erase(it) : std::next(it);
         }
-        if (m_sources.size() >= m_limits.maxSources)
-            return m_overflow;
     }
+    if (m_sources.size() >= m_limits.maxSources)
+        return m_overflow;
     return *m_sources.insert(source, Bucket{double(m_limits.burst), nowMs, 0});
 }
 

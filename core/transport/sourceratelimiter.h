@@ -13,7 +13,8 @@ namespace Vigil::Transport {
 /// Vigil can neither be used as an amplifier nor have its log filled.
 ///
 /// The table holds at most `maxSources` addresses; when it is full, sources that have been quiet
-/// long enough to refill are forgotten, and new ones share one overflow bucket meanwhile.
+/// long enough to refill are forgotten (checked at most once a second), and new ones share one
+/// overflow bucket meanwhile.
 /// Time comes from the caller (milliseconds on any monotonic clock) so that tests need no sleep.
 class SourceRateLimiter {
 public:
@@ -46,7 +47,10 @@ private:
     static void refill(Bucket &bucket, double burst, double perSecond, std::int64_t nowMs);
     Bucket &bucketFor(const QHostAddress &source, std::int64_t nowMs);
 
+    static constexpr std::int64_t kPurgeIntervalMs = 1000;
+
     Limits m_limits;
+    std::int64_t m_lastPurgeMs = -kPurgeIntervalMs;
     QHash<QHostAddress, Bucket> m_sources;
     Bucket m_overflow;
     Bucket m_global;
