@@ -342,6 +342,39 @@ private Q_SLOTS:
         QCOMPARE(device.state(), QAbstractSocket::ConnectedState);
     }
 
+    void tcpMissingContentLengthMeansNoBody()
+    {
+        Server server;
+        QVERIFY(server.start());
+        auto deviceSocket = tcpDevice(server.port());
+        QVERIFY(deviceSocket);
+        QByteArray lazy = request("MESSAGE", 1, "TCP");
+        lazy.replace("Content-Length: 0\r\n", "");
+        deviceSocket->write(lazy + request("MESSAGE", 2, "TCP"));
+        QTRY_COMPARE(server.received.size(), size_t(2));
+        QVERIFY(server.received[0].message.body().isEmpty());
+        QCOMPARE(server.received[1].message.cseq().number, 2u);
+    }
+
+    void tcpHandlerClosingTheConnectionStopsDelivery()
+    {
+        Server server;
+        QVERIFY(server.start());
+        QSignalSpy closed(server.transport.get(), &SipTransport::connectionClosed);
+        server->setMessageHandler([&](const SipMessage &message, const Peer &peer) {
+            server.received.push_back(Received{message, peer});
+            server->closeConnection(peer, u"device unregistered"_s);
+        });
+        auto deviceSocket = tcpDevice(server.port());
+        QVERIFY(deviceSocket);
+        deviceSocket->write(request("REGISTER", 1, "TCP") + request("MESSAGE", 2, "TCP") + request("MESSAGE", 3, "TCP"));
+        QTRY_COMPARE(closed.size(), 1);
+        QCOMPARE(closed.front().at(1).toString(), u"device unregistered"_s);
+        QCOMPARE(server.received.size(), size_t(1)); // nothing after the close
+        QTRY_COMPARE(deviceSocket->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(server->stats().tcpConnectionsOpen, 0);
+    }
+
     void tcpOversizeMessageClosesTheConnection()
     {
         Server server;
