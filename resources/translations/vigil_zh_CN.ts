@@ -460,6 +460,29 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Transport::SipTransport</name>
+    <message>
+        <source>SIP over UDP and SIP over TCP are both switched off; switch on at least one in the settings.</source>
+        <translation>SIP 的 UDP 和 TCP 传输均已关闭；请在设置中至少开启一种。</translation>
+    </message>
+    <message>
+        <source>SIP port %1 (%2) is already in use by another program; close that program or choose another SIP port in the settings.</source>
+        <translation>SIP 端口 %1（%2）已被其他程序占用；请关闭该程序，或在设置中选择其他 SIP 端口。</translation>
+    </message>
+    <message>
+        <source>Not allowed to open SIP port %1 (%2): ports below 1024 need administrator rights on this system; choose a port above 1024 in the settings.</source>
+        <translation>无权打开 SIP 端口 %1（%2）：在本系统上使用 1024 以下的端口需要管理员权限；请在设置中选择 1024 以上的端口。</translation>
+    </message>
+    <message>
+        <source>Cannot listen for SIP on %1: that address does not belong to this computer; choose another listening address in the settings.</source>
+        <translation>无法在 %1 上监听 SIP：该地址不属于本机；请在设置中选择其他监听地址。</translation>
+    </message>
+    <message>
+        <source>Cannot open SIP port %1 (%2) on %3: %4.</source>
+        <translation>无法在 %3 上打开 SIP 端口 %1（%2）：%4。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Ui::MainWindow</name>
     <message>
         <source>Vigil</source>
