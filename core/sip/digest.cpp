@@ -94,15 +94,16 @@ ListError forEachAuthParam(QByteArrayView text, F &&f)
 
 QByteArray paramValue(const RawParam &param)
 {
-    if (!param.quoted)
+    if (!param.quoted || !param.value.contains('\\'))
         return param.value.toByteArray();
-    QByteArray out;
-    out.reserve(param.value.size());
+    QByteArray out(param.value.size(), Qt::Uninitialized);
+    qsizetype size = 0;
     for (qsizetype i = 0; i < param.value.size(); ++i) {
         if (param.value[i] == '\\' && i + 1 < param.value.size())
             ++i;
-        out.append(param.value[i]);
+        out[size++] = param.value[i];
     }
+    out.truncate(size);
     return out;
 }
 

@@ -78,8 +78,9 @@ struct DigestCredentials {
     static Result<DigestCredentials> parse(QByteArrayView value);
 
     /// `Digest username="...", realm="...", nonce="...", uri="...", response="...",
-    /// algorithm=MD5, cnonce="...", qop=auth, nc=00000001`: empty fields left out, opaque
-    /// written when set. CR, LF and NUL are left out of quoted values.
+    /// algorithm=MD5, cnonce="...", qop=auth, nc=00000001`: the first five always, the others
+    /// when not empty, opaque when set. qop, nc and algorithm are bare when they are tokens.
+    /// CR, LF and NUL are left out of quoted values.
     QByteArray toHeaderValue() const;
 
     /// The name of the first required field that is empty ("username", "nc"...), or an empty

@@ -412,6 +412,17 @@ private Q_SLOTS:
         QCOMPARE(auth.replayTableSize(), expectQop ? 1 : 0);
     }
 
+    void defaultOptions()
+    {
+        DigestAuthenticator auth; // steady clock, 300 s, qop offered
+        QCOMPARE(auth.options().nonceLifetimeSec, 300u);
+        DigestClient client(kDeviceId.toByteArray(), kPassword.toByteArray());
+        const DigestCredentials c = answer(client, auth.challengeFor(kRealm));
+        QCOMPARE(c.qop, "auth");
+        QCOMPARE(registerWith(auth, c), DigestOutcome::Ok);
+        QCOMPARE(registerWith(auth, c), DigestOutcome::ReplayedNonceCount);
+    }
+
     void responseComparedCaseInsensitively()
     {
         ManualClock clock;
