@@ -131,6 +131,19 @@ std::uint64_t EventLog::lastId() const
     return m_nextId - 1;
 }
 
+void EventLog::restore(const QList<Event> &events)
+{
+    QWriteLocker locker(&m_lock);
+    for (const Event &event : events) {
+        if (!m_events.empty() && event.id <= m_events.back().id)
+            continue;
+        m_events.push_back(event);
+        m_nextId = std::max(m_nextId, event.id + 1);
+    }
+    while (qsizetype(m_events.size()) > m_capacity)
+        m_events.pop_front();
+}
+
 void EventLog::setNextId(std::uint64_t nextId)
 {
     QWriteLocker locker(&m_lock);

@@ -72,6 +72,8 @@ public:
     std::uint64_t lastId() const;
     /// Continues numbering after events restored from storage.
     void setNextId(std::uint64_t nextId);
+    /// Puts events loaded from storage back (oldest first), before anything is appended.
+    void restore(const QList<Event> &events);
 
 Q_SIGNALS:
     /// Emitted from the appending thread; connect queued from the GUI. Coalesce as you like:

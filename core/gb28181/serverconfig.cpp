@@ -8,7 +8,7 @@ namespace Vigil::Gb {
 
 namespace {
 
-Result<int> intValue(QSettings &settings, const QString &key, int current, int min, int max)
+Result<int> intValue(const QVariantMap &settings, const QString &key, int current, int min, int max)
 {
     if (!settings.contains(key))
         return current;
@@ -69,7 +69,16 @@ Result<void> ServerConfig::setMediaPorts(QStringView range)
     return {};
 }
 
-Result<void> ServerConfig::load(QSettings &settings)
+Result<void> ServerConfig::load(QSettings &file)
+{
+    QVariantMap values;
+    const QStringList keys = file.allKeys();
+    for (const QString &key : keys)
+        values.insert(key, file.value(key));
+    return load(values);
+}
+
+Result<void> ServerConfig::load(const QVariantMap &settings)
 {
     const auto text = [&](const QString &key) { return settings.value(key).toString().trimmed(); };
     if (settings.contains(u"sip/server-id"_s)) {

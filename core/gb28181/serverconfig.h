@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QString>
+#include <QVariantMap>
 
 #include <cstdint>
 
@@ -66,6 +67,8 @@ public:
     Result<void> validate() const;
     /// Reads the values present in `settings` (group "sip", "registrar", "media") over this.
     Result<void> load(QSettings &settings);
+    /// The same from keys like "sip/port" (command-line flags, JSON).
+    Result<void> load(const QVariantMap &values);
     void save(QSettings &settings) const;
     /// Parses "A-B" into the media port range.
     Result<void> setMediaPorts(QStringView range);
