@@ -111,6 +111,7 @@ TransactionLayer::TransactionLayer(TransportSink &sink, TransactionConfig config
     : QObject(parent)
     , m_sink(sink)
     , m_config(config)
+    , m_timer(this) // a child, so that moveToThread() takes it along
     , m_random(QRandomGenerator64::securelySeeded())
 {
     Q_ASSERT(m_config.t1Ms > 0 && m_config.t2Ms >= m_config.t1Ms && m_config.t4Ms >= 0);

@@ -11,8 +11,10 @@
 #include <QNetworkDatagram>
 #include <QRegularExpression>
 #include <QTest>
+#include <QThread>
 #include <QUdpSocket>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -951,6 +953,35 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finals, 3000, kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(wire.uac.stats().liveClientTransactions, 0u, kWaitMs);
         QCOMPARE(int(wire.received.size()), 3000);
+    }
+
+    void runsOnItsOwnThread()
+    {
+        // The signalling thread adopts the layer with moveToThread(); its one timer must follow.
+        WireSink sink("10.10.0.5:5060", makePeer("127.0.0.1", 40000, TransportKind::Udp));
+        TransactionLayer layer(sink, testConfig());
+        QThread signalling;
+        layer.moveToThread(&signalling);
+        signalling.start();
+        std::atomic<int> outcome{-1};
+        std::atomic<bool> onLayerThread{false};
+        QMetaObject::invokeMethod(
+            &layer,
+            [&] {
+                (void)layer.sendRequest(keepalive(layer), makePeer("127.0.0.2", 5060, TransportKind::Udp),
+                                        [&](const ClientEvent &event) {
+                                            onLayerThread = QThread::currentThread() == &signalling;
+                                            outcome = int(event.kind);
+                                        });
+            },
+            Qt::BlockingQueuedConnection);
+        QTRY_COMPARE_WITH_TIMEOUT(outcome.load(), int(ClientEvent::Kind::Timeout), kWaitMs);
+        QVERIFY(onLayerThread);
+        QMetaObject::invokeMethod(&layer, [&] { layer.moveToThread(QCoreApplication::instance()->thread()); },
+                                  Qt::BlockingQueuedConnection);
+        signalling.quit();
+        signalling.wait();
+        QCOMPARE(int(sink.sent.size()), 11); // Timer E ran on the signalling thread
     }
 
     // --- over real sockets -------------------------------------------------------------------
