@@ -601,6 +601,7 @@ Result<ClientTransaction> TransactionLayer::sendRequest(MessageBuilder request, 
         request.add(HeaderId::MaxForwards, "70");
 
     QByteArray bytes = request.serialize();
+    bytes.squeeze(); // kept until the transaction ends: drop the serialiser's spare capacity
     std::unique_ptr<SipMessage> invite;
     if (request.method() == Method::Invite) {
         auto parsed = SipMessage::parse(bytes);

@@ -125,11 +125,12 @@ using ClientCallback = std::function<void(const ClientEvent &)>;
 ///
 /// Memory per transaction (bench_transactions, glibc heap): a completed non-INVITE server
 /// transaction on UDP keeps only its key, its serialised final response and its slot, hash and
-/// queue entries: ~600 bytes for a 280-byte 200 OK, ~320 bytes plus the response. The request
-/// itself is kept only while the TU has not answered. On TCP nothing is kept after the final
-/// response (Timer J is 0). A UDP client transaction keeps the request as sent (~270 bytes plus
-/// the request). At the default caps that is at most ~60 MB of server and ~35 MB of client
-/// state; TransactionConfig::maxServerTransactions / maxClientTransactions bound it.
+/// queue entries: ~600 bytes for a 290-byte 200 OK, i.e. ~320 bytes plus the response. The
+/// request itself is kept only while the TU has not answered. On TCP nothing is kept after the
+/// final response (Timer J is 0). A client transaction keeps the request as sent: ~420 bytes
+/// plus the request (~880 bytes for a catalog query). At the default caps that is at most
+/// ~60 MB of server and ~45 MB of client state; TransactionConfig::maxServerTransactions /
+/// maxClientTransactions bound it.
 class TransactionLayer : public QObject {
     Q_OBJECT
 
