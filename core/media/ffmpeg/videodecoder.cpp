@@ -37,7 +37,7 @@ struct VideoDecoder::Private {
     Ffmpeg::FramePtr frame = Ffmpeg::makeFrame();
     Ffmpeg::FrameConverter converter;
     State state = State::WaitingForKeyFrame;
-    bool openFailed = false; // for stats.codec: not retried until the codec changes
+    bool openFailed = false; // no decoder for stats.codec; not retried until the codec changes
     VideoDecoderStats stats;
     quint64 nextFrameNumber = 0;
     QElapsedTimer errorLogTimer;
@@ -73,7 +73,7 @@ bool VideoDecoder::Private::open(EncodedFrame::Codec codec)
         c.thread_type = options.threading == DecoderThreading::Slice ? FF_THREAD_SLICE : FF_THREAD_FRAME;
         c.pkt_timebase = AVRational{1, 90000};
         // Strict: FFmpeg reports what it would otherwise conceal in silence (its H.265 decoder
-        // shows a truncated slice as if nothing were wrong), so the policy above can act on it.
+        // shows a truncated slice as if nothing were wrong), so the loss policy can act on it.
         if (!stats.tolerant)
             c.err_recognition |= AV_EF_EXPLODE;
     });
