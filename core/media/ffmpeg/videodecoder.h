@@ -20,7 +20,7 @@ enum class DecoderThreading {
 struct VideoDecoderOptions {
     /// Codec threads for this stream. 1 decodes on the calling thread with no added delay, the
     /// right choice when many streams share a few cores: each stream already has its own decode
-    /// thread, and extra codec threads only cost more CPU (about 3% with 2 frame threads, 1080p
+    /// thread, and extra codec threads only cost more CPU (3-5% with 2 frame threads, 1080p
     /// H.264, four streams at once on 2 cores; see tests/bench/bench_decoder) and, with frame
     /// threading, a frame of delay each. Raise it for one large stream (a full-screen 4K view).
     /// 0 lets FFmpeg take one thread per core.
