@@ -396,6 +396,21 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Media::JpegEncoder</name>
+    <message>
+        <source>There is no picture to take a snapshot of yet. Wait until the video shows, then try again.</source>
+        <translation>还没有可以抓拍的画面。请等视频显示后再试。</translation>
+    </message>
+    <message>
+        <source>The snapshot could not be encoded as JPEG (%1). Try again; if it keeps failing, report it with the log.</source>
+        <translation>抓拍图片无法编码为 JPEG（%1）。请重试；如果一直失败，请附上日志报告此问题。</translation>
+    </message>
+    <message>
+        <source>This FFmpeg has no JPEG encoder, so snapshots cannot be saved. Install an FFmpeg build with the mjpeg encoder.</source>
+        <translation>当前的 FFmpeg 没有 JPEG 编码器，无法保存抓拍图片。请安装带有 mjpeg 编码器的 FFmpeg。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Storage::Database</name>
     <message>
         <source>Database %1: %2 failed: %3</source>
