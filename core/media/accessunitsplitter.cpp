@@ -230,7 +230,9 @@ AccessUnitSplitter::NalFate AccessUnitSplitter::handleNal(qsizetype end, bool co
     if (!nal.hasHeader())
         return m_resync ? NalFate::Skip : NalFate::Keep;
 
+    // `nal` points into m_buffer: read all of it before emitAccessUnit() hands the buffer on.
     const bool baseLayer = nal.layerId() == 0;
+    const bool randomAccess = nal.isRandomAccess();
     const bool vcl = nal.isVcl() && baseLayer;
     const bool delimiter = nal.isAccessUnitDelimiter() && baseLayer;
     const bool starter = isAccessUnitStarter(nal);
@@ -269,7 +271,7 @@ AccessUnitSplitter::NalFate AccessUnitSplitter::handleNal(qsizetype end, bool co
             m_pendingBoundary = -1; // what came between two slices of one picture stays in it
     }
     m_hasVcl = true;
-    if (nal.isRandomAccess() && m_parameterSets.complete())
+    if (randomAccess && m_parameterSets.complete())
         m_keyFrame = true;
     m_lastSlice = slice;
     return NalFate::Keep;

@@ -18,6 +18,8 @@ public:
         : m_data(reinterpret_cast<const std::uint8_t *>(bytes.data())), m_sizeBits(qint64(bytes.size()) * 8)
     {
     }
+    /// The reader keeps a view: a temporary buffer would be gone before the first read.
+    explicit BitReader(QByteArray &&) = delete;
 
     bool ok() const noexcept { return !m_failed; }
     qint64 bitsLeft() const noexcept { return m_failed ? 0 : m_sizeBits - m_pos; }

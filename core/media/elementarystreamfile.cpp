@@ -155,6 +155,8 @@ Result<ElementaryStreamFile> ElementaryStreamFile::fromVideo(QByteArrayView anne
         return fail(ErrorCode::InvalidArgument,
                     tr("%1/%2 is not a usable frame rate.").arg(frameRate.numerator).arg(frameRate.denominator));
     }
+    if (annexB.isEmpty())
+        return fail(ErrorCode::Unsupported, tr("%1 is empty.").arg(shownName));
     const VideoCodec codec = NalUnit::sniffCodec(annexB);
     if (codec == VideoCodec::Unknown) {
         return fail(ErrorCode::Unsupported,

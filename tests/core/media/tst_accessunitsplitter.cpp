@@ -326,6 +326,32 @@ private Q_SLOTS:
         QVERIFY(!units.at(0).keyFrame);
     }
 
+    void handlerMayDropAccessUnits()
+    {
+        // The splitter hands its buffer over with each access unit; nothing of it may be used
+        // afterwards, even when the receiver frees the unit at once (a use after free that
+        // VIGIL_SANITIZE builds report here).
+        QList<QByteArray> nals = {h264Sps(), h264Pps()};
+        for (int i = 0; i < 6; ++i) {
+            H264SliceFields f = idr(i);
+            f.payloadBytes = 1'500'000;
+            nals.append(h264Slice(f));
+        }
+        const QByteArray stream = annexB(nals);
+        int count = 0;
+        qsizetype bytes = 0;
+        AccessUnitSplitter splitter(VideoCodec::H264, [&](AccessUnit &&au) {
+            ++count;
+            bytes += au.data.size();
+            QVERIFY(au.keyFrame);
+        });
+        for (const QByteArray &chunk : chunked(stream, 100'000))
+            QVERIFY(splitter.feed(chunk));
+        splitter.flush();
+        QCOMPARE(count, 6);
+        QCOMPARE(bytes, stream.size());
+    }
+
     void h265WithParameterSets()
     {
         const QByteArray au1 = annexB({h265Vps(), h265Sps(), h265Pps(), h265Slice({.type = 19})});
