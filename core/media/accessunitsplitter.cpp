@@ -369,6 +369,21 @@ void AccessUnitSplitter::checkSize()
 {
     if (m_buffer.size() <= m_maxAccessUnitBytes)
         return;
+    // A picture followed by a huge unit that begins the next one (an SEI, say, not yet
+    // classified because it is incomplete): the picture is complete, save it.
+    if (m_hasVcl) {
+        qsizetype boundary = m_pendingBoundary;
+        if (boundary < 0 && !m_nalHandled) {
+            const NalUnit nal(m_codec, QByteArrayView(m_buffer).sliced(m_nalStart + m_startCodeSize));
+            if (nal.hasHeader() && nal.layerId() == 0 && (isAccessUnitStarter(nal) || nal.isAccessUnitDelimiter()))
+                boundary = m_nalStart;
+        }
+        if (boundary > 0) {
+            emitAccessUnit(boundary);
+            if (m_buffer.size() <= m_maxAccessUnitBytes)
+                return;
+        }
+    }
     qCWarning(lcMedia) << codecName(m_codec) << "access unit over" << m_maxAccessUnitBytes
                        << "bytes; dropping it and waiting for the next picture";
     m_overflowed = true;

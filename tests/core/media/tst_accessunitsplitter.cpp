@@ -310,6 +310,21 @@ private Q_SLOTS:
         QVERIFY(units.at(2).keyFrame);
     }
 
+    void hugeUnitAfterPictureKeepsThePicture()
+    {
+        const QByteArray au1 = annexB({h264Sps(), h264Pps(), h264Slice(idr())});
+        const QByteArray hugeSei = annexB({h264Nal(H264NalType::Sei, 0, 20000)});
+        const QByteArray au3 = annexB({h264Sps(), h264Pps(), h264Slice(idr(1))});
+        QList<AccessUnit> units;
+        AccessUnitSplitter splitter(VideoCodec::H264, [&units](AccessUnit &&au) { units.append(std::move(au)); }, 8192);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"access unit over 8192 bytes"_s));
+        QVERIFY(splitter.feed(au1));
+        QVERIFY(!splitter.feed(hugeSei));
+        QVERIFY(splitter.feed(au3));
+        splitter.flush();
+        QCOMPARE(dataOf(units), (QList<QByteArray>{au1, au3}));
+    }
+
     void discardResyncsAtNextPicture()
     {
         const Expected e = threePictures();
