@@ -29,7 +29,8 @@ namespace Vigil::Media {
 ///
 /// A picture is complete when the first slice of the next one has arrived (or at an AUD, or
 /// at flush()). Slices are classified from their first 96 bytes, so the delay is one picture
-/// plus at most 96 bytes. Each fed byte is copied once, into the access unit being built.
+/// plus at most 96 bytes. Fed bytes are copied into the access unit being built, which is then
+/// moved out; only what was already read of the next picture is copied a second time.
 ///
 /// Memory is bounded: a picture larger than maxAccessUnitBytes is dropped, feed() reports it,
 /// and the splitter skips to the next unit that can begin a picture.
