@@ -426,6 +426,11 @@ DecodedText decodeText(QByteArrayView body, CharsetOverride override)
     return DecodedText{decodePrepared(prep), prep.decision};
 }
 
+CharsetDecision inspectCharset(QByteArrayView body, CharsetOverride override)
+{
+    return prepare(body, override).decision;
+}
+
 Utf8Text decodeToUtf8(QByteArrayView body, CharsetOverride override)
 {
     const Prepared prep = prepare(body, override);

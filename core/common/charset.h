@@ -89,6 +89,9 @@ DecodedText decodeText(QByteArrayView body, CharsetOverride override = CharsetOv
 /// Like decodeText(), but yields UTF-8 bytes; valid UTF-8 input is passed through unconverted.
 Utf8Text decodeToUtf8(QByteArrayView body, CharsetOverride override = CharsetOverride::Auto);
 
+/// The decision decodeText() would make, without converting anything (cheap for ASCII bodies).
+CharsetDecision inspectCharset(QByteArrayView body, CharsetOverride override = CharsetOverride::Auto);
+
 /// Encodes text for sending. Characters GB18030 cannot represent (unpaired surrogates) become '?'.
 QByteArray encodeText(QStringView text, TextEncoding encoding);
 
