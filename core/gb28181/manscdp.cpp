@@ -1,5 +1,7 @@
 #include "manscdp.h"
 
+#include "sip/text.h"
+
 #include <QDate>
 #include <QTime>
 
@@ -7,12 +9,9 @@
 
 namespace Vigil::Gb {
 
-namespace {
+using Sip::equalsIgnoreCase;
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
-{
-    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
-}
+namespace {
 
 constexpr struct {
     MessageClass value;

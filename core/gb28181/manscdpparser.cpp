@@ -5,6 +5,7 @@
 #include "manscdp.h"
 #include "manscdpparser_p.h"
 #include "manscdpxml.h"
+#include "sip/text.h"
 
 #include <tinyxml2.h>
 
@@ -25,23 +26,17 @@ using tinyxml2::XMLNode;
 using tinyxml2::XMLText;
 using uchar = unsigned char;
 
+using Sip::equalsIgnoreCase;
+
 bool isSpace(uchar c) noexcept
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/// Removes ASCII whitespace at both ends; Unicode spaces are trimmed where text becomes QString.
 QByteArrayView trimAscii(QByteArrayView s) noexcept
 {
-    while (!s.isEmpty() && isSpace(uchar(s.front())))
-        s = s.sliced(1);
-    while (!s.isEmpty() && isSpace(uchar(s.back())))
-        s.chop(1);
-    return s;
-}
-
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
-{
-    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
+    return s.trimmed();
 }
 
 QString quoted(QByteArrayView value)

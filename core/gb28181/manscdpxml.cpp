@@ -1,5 +1,7 @@
 #include "manscdpxml.h"
 
+#include "sip/text.h"
+
 #include <optional>
 #include <vector>
 
@@ -14,41 +16,15 @@ bool isSpace(uchar c) noexcept
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-bool isAsciiAlpha(uchar c) noexcept
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool isDigit(uchar c) noexcept
-{
-    return c >= '0' && c <= '9';
-}
-
 // The same name rules as tinyxml2 (XMLUtil::IsNameStartChar / IsNameChar).
 bool isNameStart(uchar c) noexcept
 {
-    return c >= 0x80 || isAsciiAlpha(c) || c == '_' || c == ':';
+    return c >= 0x80 || Sip::isAlpha(char(c)) || c == '_' || c == ':';
 }
 
 bool isNameChar(uchar c) noexcept
 {
-    return isNameStart(c) || isDigit(c) || c == '.' || c == '-';
-}
-
-uchar asciiLower(uchar c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? uchar(c + ('a' - 'A')) : c;
-}
-
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
-{
-    if (a.size() != b.size())
-        return false;
-    for (qsizetype i = 0; i < a.size(); ++i) {
-        if (asciiLower(uchar(a[i])) != asciiLower(uchar(b[i])))
-            return false;
-    }
-    return true;
+    return isNameStart(c) || Sip::isDigit(char(c)) || c == '.' || c == '-';
 }
 
 bool isXmlChar(std::uint32_t c) noexcept
@@ -73,10 +49,10 @@ qsizetype entityLength(QByteArrayView s, qsizetype pos) noexcept
         while (i < end && s[i] != ';') {
             const uchar c = uchar(s[i]);
             int digit;
-            if (isDigit(c))
+            if (Sip::isDigit(char(c)))
                 digit = c - '0';
-            else if (hex && asciiLower(c) >= 'a' && asciiLower(c) <= 'f')
-                digit = asciiLower(c) - 'a' + 10;
+            else if (hex && Sip::asciiLower(char(c)) >= 'a' && Sip::asciiLower(char(c)) <= 'f')
+                digit = Sip::asciiLower(char(c)) - 'a' + 10;
             else
                 return 0;
             value = value * (hex ? 16 : 10) + std::uint32_t(digit);
@@ -370,7 +346,7 @@ Balance balance(QByteArrayView s, std::vector<Token> &tokens, XmlRepairs &repair
             break;
         case TokenKind::End: {
             int depth = int(stack.size()) - 1;
-            while (depth >= 0 && !equalsIgnoreCase(tokens[std::size_t(stack[std::size_t(depth)].token)].name, token.name))
+            while (depth >= 0 && !Sip::equalsIgnoreCase(tokens[std::size_t(stack[std::size_t(depth)].token)].name, token.name))
                 --depth;
             if (depth < 0) {
                 token.disposition = Disposition::AsText;

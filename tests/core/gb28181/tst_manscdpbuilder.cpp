@@ -359,19 +359,15 @@ private Q_SLOTS:
         QList<CatalogItem> items = sampleCatalog(4);
         items[3].event = CatalogEvent::Add;
         items[4].event = CatalogEvent::Update;
-        CatalogItem gone;
-        gone.deviceId = channel(99);
-        gone.event = CatalogEvent::Delete;
-        CatalogItem lost;
-        lost.deviceId = channel(98);
-        lost.event = CatalogEvent::VideoLost;
-        CatalogItem defect;
-        defect.deviceId = channel(97);
-        defect.event = CatalogEvent::Defect;
-        CatalogItem off;
-        off.deviceId = channel(96);
-        off.event = CatalogEvent::Off;
-        items << gone << lost << defect << off;
+        // Events other than ADD and UPDATE may carry nothing but the DeviceID.
+        int serial = 90;
+        for (CatalogEvent event : {CatalogEvent::Delete, CatalogEvent::VideoLost, CatalogEvent::Defect, CatalogEvent::Off,
+                                   CatalogEvent::On}) {
+            CatalogItem bare;
+            bare.deviceId = channel(++serial);
+            bare.event = event;
+            items << bare;
+        }
         QList<CatalogItem> collected;
         for (const ManscdpBody &body : ManscdpBuilder().notifyCatalog(kDevice, 77, items)) {
             const ManscdpMessage message = parsed(body);
