@@ -143,13 +143,17 @@ Utf8Scan scanUtf8(QByteArrayView bytes) noexcept
     return scan;
 }
 
-/// GB18030-2022 gave 24 two-byte codes standard code points that the 2005 edition (and
-/// ICU 72) map to the Private Use Area; decode them the 2022 way, as glibc does.
-struct PuaFix {
+/// GB18030-2022 changed 24 mappings of the 2005 edition, which ICU 72 follows: two-byte codes
+/// such as A6D9 and FE51 went from the Private Use Area to standard characters (U+FE10,
+/// U+20087). For the 18 BMP characters the four-byte codes they had went to the PUA in exchange,
+/// a swap; the 6 supplementary characters keep their four-byte codes as well (the supplementary
+/// range is algorithmic), so there the PUA characters lose their code. Applying this on the
+/// Unicode side, after ICU decodes and before it encodes, gives the mapping glibc implements.
+struct PuaMapping {
     char16_t pua;
     char32_t standard;
 };
-constexpr PuaFix kGb18030PuaFixes[] = {
+constexpr PuaMapping kGb18030_2022[] = {
     {0xE78D, 0xFE10},  {0xE78E, 0xFE12},  {0xE78F, 0xFE11},  {0xE790, 0xFE13},  {0xE791, 0xFE14},
     {0xE792, 0xFE15},  {0xE793, 0xFE16},  {0xE794, 0xFE17},  {0xE795, 0xFE18},  {0xE796, 0xFE19},
     {0xE816, 0x20087}, {0xE817, 0x20089}, {0xE818, 0x200CC}, {0xE81E, 0x9FB4},  {0xE826, 0x9FB5},
@@ -157,34 +161,58 @@ constexpr PuaFix kGb18030PuaFixes[] = {
     {0xE843, 0x9FB9},  {0xE854, 0x9FBA},  {0xE855, 0x241FE}, {0xE864, 0x9FBB},
 };
 
-QString applyGb18030_2022(QString text)
+enum class Direction : std::uint8_t { AfterDecoding, BeforeEncoding };
+
+char32_t remapped(char32_t c, Direction direction) noexcept
 {
-    auto isFixed = [](char16_t c) { return c >= 0xE78D && c <= 0xE864; };
-    bool any = false;
-    for (const QChar c : std::as_const(text))
-        any = any || isFixed(c.unicode());
-    if (!any)
-        return text;
-    QString fixed;
-    fixed.reserve(text.size() + 8);
-    for (const QChar c : std::as_const(text)) {
-        const PuaFix *hit = nullptr;
-        if (isFixed(c.unicode())) {
-            for (const PuaFix &fix : kGb18030PuaFixes) {
-                if (fix.pua == c.unicode())
-                    hit = &fix;
-            }
+    for (const PuaMapping &m : kGb18030_2022) {
+        const bool swap = m.standard < 0x10000;
+        if (c == m.pua && (swap || direction == Direction::AfterDecoding))
+            return m.standard;
+        if (c == m.standard && (swap || direction == Direction::BeforeEncoding))
+            return m.pua;
+    }
+    return c;
+}
+
+/// True when text may hold a character remapped() changes (a cheap over-approximation).
+bool mayNeedRemapping(QStringView text) noexcept
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u >= 0xE78D && u <= 0xE864) || (u >= 0xFE10 && u <= 0xFE19) || (u >= 0x9FB4 && u <= 0x9FBB)
+            || (u >= 0xD840 && u <= 0xD850)) // high surrogates of U+20000..U+243FF
+            return true;
+    }
+    return false;
+}
+
+QString remapGb18030_2022(QStringView text, Direction direction)
+{
+    if (!mayNeedRemapping(text))
+        return text.toString();
+    QString result;
+    result.reserve(text.size() + 8);
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        char32_t c = text[i].unicode();
+        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(text[i], text[i + 1]);
+            ++i;
         }
-        if (!hit) {
-            fixed.append(c);
-        } else if (QChar::requiresSurrogates(hit->standard)) {
-            fixed.append(QChar(QChar::highSurrogate(hit->standard)));
-            fixed.append(QChar(QChar::lowSurrogate(hit->standard)));
+        c = remapped(c, direction);
+        if (QChar::requiresSurrogates(c)) {
+            result.append(QChar(QChar::highSurrogate(c)));
+            result.append(QChar(QChar::lowSurrogate(c)));
         } else {
-            fixed.append(QChar(char16_t(hit->standard)));
+            result.append(QChar(char16_t(c)));
         }
     }
-    return fixed;
+    return result;
+}
+
+QString applyGb18030_2022(const QString &text)
+{
+    return mayNeedRemapping(text) ? remapGb18030_2022(text, Direction::AfterDecoding) : text;
 }
 
 bool probeGb18030()
@@ -237,7 +265,7 @@ QString decodeGb18030(QByteArrayView bytes, bool knownValid)
         run = ++p;
     }
     flush();
-    return applyGb18030_2022(std::move(text));
+    return applyGb18030_2022(text);
 }
 
 struct Prepared {
@@ -481,6 +509,8 @@ QByteArray encodeText(QStringView text, TextEncoding encoding)
         return bytes;
     }
     QStringEncoder encoder("GB18030", QStringEncoder::Flag::Stateless);
+    if (mayNeedRemapping(text))
+        return encoder.encode(remapGb18030_2022(text, Direction::BeforeEncoding));
     return encoder.encode(text);
 }
 

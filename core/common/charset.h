@@ -13,8 +13,9 @@
 // GB 2312 and GBK; the choice between GB18030 and UTF-8 is made per message by validity.
 //
 // GB18030 conversion uses Qt's ICU-backed QStringDecoder/QStringEncoder (Debian's Qt is built
-// with ICU). Decoding follows GB18030-2022: the 24 two-byte codes that the 2005 edition (and
-// ICU 72) map to the Private Use Area decode to their standard code points, as glibc does.
+// with ICU), corrected to GB18030-2022 as glibc implements it: the 24 two-byte codes that the
+// 2005 edition (and ICU 72) map to the Private Use Area decode to their standard characters, and
+// those characters encode to them.
 // The structural checks below are Vigil's own and exact, so a body is never called valid
 // because a converter happened to be forgiving.
 

@@ -42,34 +42,46 @@ QString bodyText(const QString &name)
 /// glibc's converter, the independent reference for GB18030 (it implements the 2022 mapping).
 class GlibcGb18030 {
 public:
-    GlibcGb18030() : m_cd(iconv_open("UTF-8", "GB18030")) {}
-    bool isAvailable() const { return m_cd != iconv_t(-1); }
+    GlibcGb18030() : m_decoder(iconv_open("UTF-8", "GB18030")), m_encoder(iconv_open("GB18030", "UTF-8")) {}
+    bool isAvailable() const { return m_decoder != iconv_t(-1) && m_encoder != iconv_t(-1); }
 
     /// The decoded text, or a null QString when glibc finds the bytes invalid.
     QString decode(QByteArrayView bytes)
     {
-        iconv(m_cd, nullptr, nullptr, nullptr, nullptr);
-        QByteArray out(bytes.size() * 4 + 16, Qt::Uninitialized);
-        char *in = const_cast<char *>(bytes.data());
-        size_t inLeft = size_t(bytes.size());
-        char *outPtr = out.data();
-        size_t outLeft = size_t(out.size());
-        if (iconv(m_cd, &in, &inLeft, &outPtr, &outLeft) == size_t(-1) || inLeft != 0)
-            return QString();
-        out.truncate(outPtr - out.data());
-        return QString::fromUtf8(out);
+        const QByteArray utf8 = convert(m_decoder, bytes);
+        return utf8.isNull() ? QString() : QString::fromUtf8(utf8);
     }
+
+    /// The GB18030 bytes, or a null QByteArray when glibc cannot encode the text.
+    QByteArray encode(QStringView text) { return convert(m_encoder, text.toUtf8()); }
 
     ~GlibcGb18030()
     {
-        if (isAvailable())
-            iconv_close(m_cd);
+        if (m_decoder != iconv_t(-1))
+            iconv_close(m_decoder);
+        if (m_encoder != iconv_t(-1))
+            iconv_close(m_encoder);
     }
     GlibcGb18030(const GlibcGb18030 &) = delete;
     GlibcGb18030 &operator=(const GlibcGb18030 &) = delete;
 
 private:
-    iconv_t m_cd;
+    static QByteArray convert(iconv_t cd, QByteArrayView bytes)
+    {
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        QByteArray out(bytes.size() * 4 + 16, Qt::Uninitialized);
+        char *in = const_cast<char *>(bytes.data());
+        size_t inLeft = size_t(bytes.size());
+        char *outPtr = out.data();
+        size_t outLeft = size_t(out.size());
+        if (iconv(cd, &in, &inLeft, &outPtr, &outLeft) == size_t(-1) || inLeft != 0)
+            return QByteArray();
+        out.truncate(outPtr - out.data());
+        return out.isNull() ? QByteArray("") : out;
+    }
+
+    iconv_t m_decoder;
+    iconv_t m_encoder;
 };
 
 QByteArray fourByteCode(int linear, unsigned char firstLead)
@@ -85,13 +97,20 @@ QByteArray fourByteCode(int linear, unsigned char firstLead)
     return QByteArray(code, 4);
 }
 
-// Four-byte codes that the 2005 mapping (ICU, Vigil) assigns and GB18030-2022 (glibc) moved to
-// two-byte codes: glibc rejects them, Vigil accepts them as ICU does.
+// Four-byte codes whose BMP characters GB18030-2022 moved to two-byte codes: they now stand for
+// Private Use Area characters, which Vigil decodes them to and glibc rejects.
 const QList<QByteArray> kFourByteCodesRemovedIn2022 = {
     hex("82359037"), hex("82359038"), hex("82359039"), hex("82359130"), hex("82359131"),
     hex("82359132"), hex("82359133"), hex("82359134"), hex("84318236"), hex("84318237"),
     hex("84318238"), hex("84318239"), hex("84318330"), hex("84318331"), hex("84318332"),
     hex("84318333"), hex("84318334"), hex("84318335"),
+};
+
+// The Private Use Area characters whose two-byte codes GB18030-2022 gave to standard
+// characters; glibc encodes none of them.
+const QList<char32_t> kPuaWithFourByteCodesIn2022 = {
+    0xE78D, 0xE78E, 0xE78F, 0xE790, 0xE791, 0xE792, 0xE793, 0xE794, 0xE795, 0xE796, 0xE816, 0xE817,
+    0xE818, 0xE81E, 0xE826, 0xE82B, 0xE82C, 0xE831, 0xE832, 0xE83B, 0xE843, 0xE854, 0xE855, 0xE864,
 };
 
 } // namespace
@@ -272,12 +291,88 @@ private Q_SLOTS:
         }
     }
 
+    // Every BMP character (and a sample beyond) encodes to what glibc's GB18030-2022 gives.
+    void gb18030EncodingMatchesGlibc()
+    {
+        GlibcGb18030 glibc;
+        if (!glibc.isAvailable())
+            QSKIP("glibc's iconv has no GB18030 converter here");
+        QString text;
+        for (char32_t c = 0x80; c <= 0x10FFFF; c += c < 0x10000 ? 1 : 89) {
+            if (QChar::isSurrogate(c) || kPuaWithFourByteCodesIn2022.contains(c))
+                continue; // glibc does not encode these; twentyTwentyTwoMapping() covers them
+            if (QChar::requiresSurrogates(c)) {
+                text.append(QChar(QChar::highSurrogate(c)));
+                text.append(QChar(QChar::lowSurrogate(c)));
+            } else {
+                text.append(QChar(char16_t(c)));
+            }
+        }
+        const QByteArray expected = glibc.encode(text);
+        QVERIFY(!expected.isNull());
+        const QByteArray ours = encodeText(text, TextEncoding::Gb18030);
+        if (ours != expected) {
+            qsizetype i = 0;
+            while (i < ours.size() && i < expected.size() && ours[i] == expected[i])
+                ++i;
+            QFAIL(qPrintable(u"first difference at byte %1: Vigil %2, glibc %3"_s.arg(i)
+                                 .arg(QString::fromLatin1(ours.mid(i, 4).toHex()), QString::fromLatin1(expected.mid(i, 4).toHex()))));
+        }
+    }
+
+    void twentyTwentyTwoMapping_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("text");
+        // 2022 gave these two-byte codes standard characters (2005: Private Use Area)...
+        QTest::newRow("A6D9 U+FE10") << hex("A6D9") << u"\uFE10"_s;
+        QTest::newRow("A6DA U+FE12") << hex("A6DA") << u"\uFE12"_s;
+        QTest::newRow("FE59 U+9FB4") << hex("FE59") << u"\u9FB4"_s;
+        QTest::newRow("FE51 U+20087") << hex("FE51") << u"\U00020087"_s;
+        QTest::newRow("FE91 U+241FE") << hex("FE91") << u"\U000241FE"_s;
+        // ... and the four-byte codes those characters had to the Private Use Area.
+        QTest::newRow("84318236 U+E78D") << hex("84318236") << u"\uE78D"_s;
+        QTest::newRow("82359037 U+E81E") << hex("82359037") << u"\uE81E"_s;
+        QTest::newRow("in context") << hex("41FE5142") << u"A\U00020087B"_s;
+    }
+
     void twentyTwentyTwoMapping()
     {
-        // A6D9 is U+FE10 and FE51 is U+20087 in GB18030-2022 (the 2005 edition: Private Use Area).
-        QCOMPARE(decodeText(hex("A6D9"), CharsetOverride::Gb18030).text, u"\uFE10"_s);
-        QCOMPARE(decodeText(hex("FE51"), CharsetOverride::Gb18030).text, u"\U00020087"_s);
-        QCOMPARE(decodeText(hex("41FE5142"), CharsetOverride::Gb18030).text, u"A\U00020087B"_s);
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, text);
+        QCOMPARE(decodeText(bytes, CharsetOverride::Gb18030).text, text);
+        QCOMPARE(encodeText(text, TextEncoding::Gb18030), bytes);
+    }
+
+    void twentyTwentyTwoSupplementary()
+    {
+        // U+20087's algorithmic four-byte code still means U+20087; its PUA stand-in has no code.
+        QCOMPARE(decodeText(hex("95329031"), CharsetOverride::Gb18030).text, u"\U00020087"_s);
+        QCOMPARE(decodeText(encodeText(u"\uE816"_s, TextEncoding::Gb18030), CharsetOverride::Gb18030).text,
+                 u"\U00020087"_s);
+    }
+
+    // Decoding and encoding GB18030 are inverse over every valid code but the six four-byte
+    // aliases of twentyTwentyTwoSupplementary().
+    void gb18030RoundTrips()
+    {
+        QByteArray all;
+        for (int b1 = 0x81; b1 <= 0xFE; ++b1) {
+            for (int b2 = 0x40; b2 <= 0xFE; ++b2) {
+                if (b2 != 0x7F)
+                    all += char(b1), all += char(b2);
+            }
+        }
+        for (int linear = 0; linear <= 39419; ++linear)
+            all += fourByteCode(linear, 0x81);
+        const QList<int> aliases = {0x20087, 0x20089, 0x200CC, 0x215D7, 0x2298F, 0x241FE};
+        for (int linear = 0; linear <= 0x10FFFF - 0x10000; ++linear) {
+            if (!aliases.contains(linear + 0x10000))
+                all += fourByteCode(linear, 0x90);
+        }
+        const DecodedText decoded = decodeText(all, CharsetOverride::Gb18030);
+        QVERIFY(!decoded.decision.lossy);
+        QVERIFY(encodeText(decoded.text, TextEncoding::Gb18030) == all);
     }
 
     void declaration_data()
