@@ -37,32 +37,37 @@ bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
     return true;
 }
 
+/// `needle` must be lower case.
 qsizetype indexOfIgnoreCase(QByteArrayView haystack, QByteArrayView needle) noexcept
 {
+    Q_ASSERT(!needle.isEmpty());
+    const uchar first = uchar(needle.front());
     for (qsizetype i = 0; i + needle.size() <= haystack.size(); ++i) {
-        if (equalsIgnoreCase(haystack.sliced(i, needle.size()), needle))
+        if (asciiLower(uchar(haystack[i])) == first && equalsIgnoreCase(haystack.sliced(i, needle.size()), needle))
             return i;
     }
     return -1;
 }
 
-bool isAscii(QByteArrayView bytes) noexcept
+/// The first byte at or after p that is not ASCII, or end; eight bytes at a time.
+const uchar *skipAscii(const uchar *p, const uchar *end) noexcept
 {
-    const char *p = bytes.data();
-    qsizetype n = bytes.size();
-    while (n >= 8) {
+    while (end - p >= 8) {
         std::uint64_t word;
         std::memcpy(&word, p, sizeof word);
         if (word & 0x8080808080808080ull)
-            return false;
+            break;
         p += 8;
-        n -= 8;
     }
-    while (n-- > 0) {
-        if (uchar(*p++) & 0x80)
-            return false;
-    }
-    return true;
+    while (p < end && *p < 0x80)
+        ++p;
+    return p;
+}
+
+bool isAscii(QByteArrayView bytes) noexcept
+{
+    const auto *p = reinterpret_cast<const uchar *>(bytes.data());
+    return skipAscii(p, p + bytes.size()) == p + bytes.size();
 }
 
 /// Length (1-4) of the well-formed UTF-8 sequence at p, or 0 if there is none.
@@ -129,11 +134,7 @@ Utf8Scan scanUtf8(QByteArrayView bytes) noexcept
     Utf8Scan scan;
     const auto *p = reinterpret_cast<const uchar *>(bytes.data());
     const auto *end = p + bytes.size();
-    while (p < end) {
-        if (*p < 0x80) {
-            ++p;
-            continue;
-        }
+    while ((p = skipAscii(p, end)) < end) {
         const int n = utf8SequenceLength(p, end);
         if (n == 0)
             return Utf8Scan{false, scan.wide};
@@ -352,8 +353,12 @@ QString decodePrepared(const Prepared &prep)
 {
     if (prep.decision.asciiOnly)
         return QString::fromLatin1(prep.bytes);
-    if (prep.decision.encoding == TextEncoding::Utf8)
-        return QString::fromUtf8(prep.bytes); // replaces invalid sequences with U+FFFD
+    if (prep.decision.encoding == TextEncoding::Utf8) {
+        // Replaces invalid sequences with U+FFFD. prepare() removed the one BOM there may be;
+        // a second is text (QString::fromUtf8() would drop it too).
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+        return decoder.decode(prep.bytes);
+    }
     return decodeGb18030(prep.bytes, prep.valid);
 }
 
@@ -433,7 +438,7 @@ bool isValidGb18030(QByteArrayView bytes) noexcept
 {
     const auto *p = reinterpret_cast<const uchar *>(bytes.data());
     const auto *end = p + bytes.size();
-    while (p < end) {
+    while ((p = skipAscii(p, end)) < end) {
         const int n = gb18030SequenceLength(p, end);
         if (n == 0)
             return false;

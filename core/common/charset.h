@@ -73,8 +73,9 @@ struct Utf8Text {
     CharsetDecision decision;
 };
 
-/// Decodes a body to text. Removes a UTF-8 BOM and trailing NUL bytes, reads the XML
-/// declaration, and picks the encoding:
+/// Decodes a body to text. Removes a UTF-8 BOM (EF BB BF, whatever the override: in GB18030 it
+/// would be 锘 followed by a rare character, the classic sign of a BOM read as GBK) and trailing
+/// NUL bytes, reads the XML declaration, and picks the encoding:
 ///
 /// - Auto: the declared encoding if the bytes are valid for it, with one correction: bytes that
 ///   are valid UTF-8 and contain characters beyond U+07FF are UTF-8 even when GB2312/GBK/GB18030

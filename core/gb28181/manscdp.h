@@ -294,7 +294,8 @@ using ManscdpPayload = std::variant<std::monostate, KeepaliveNotify, CatalogList
 /// declaration says (see decodeText()), a BOM, trailing NULs or garbage after the root, no XML
 /// declaration, element names in any case, padded text, empty elements, numbers written
 /// " 17 " or "1.0", bare '&' and stray '<' in text, unquoted attributes and mismatched end
-/// tags (the XML is repaired and parsed again when it is not well-formed). Fields that are
+/// tags (the XML is repaired and parsed again when it is not well-formed). Text loses the
+/// characters XML 1.0 cannot carry and surrounding whitespace. Fields that are
 /// malformed are left empty and counted; catalog items without a DeviceID are skipped and
 /// counted; the message fails only when it has no MANSCDP root or no CmdType.
 /// Work is linear in the input, which is limited to kMaxBodySize.
@@ -315,6 +316,8 @@ struct ManscdpMessage {
     {
         return std::get_if<T>(&payload);
     }
+
+    friend bool operator==(const ManscdpMessage &, const ManscdpMessage &) = default;
 
     static Result<ManscdpMessage> parse(QByteArrayView body, CharsetOverride override = CharsetOverride::Auto);
 };

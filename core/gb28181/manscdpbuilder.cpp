@@ -352,13 +352,14 @@ QList<ManscdpBody> ManscdpBuilder::catalog(MessageClass messageClass, const GbId
                                            const QList<CatalogItem> &items, const CatalogSplit &split) const
 {
     const QString root = QString::fromLatin1(messageClassName(messageClass));
+    XmlText envelope;
+    envelope.envelope(messageClass, CmdType::Catalog, deviceId, sn);
+    envelope.element(u"SumNum", QString::number(items.size()));
+    const QByteArray envelopeBytes = declaration(m_encoding) + encodeText(envelope.text(), m_encoding);
     auto header = [&](qsizetype num) -> QByteArray {
-        XmlText xml;
-        xml.envelope(messageClass, CmdType::Catalog, deviceId, sn);
-        xml.element(u"SumNum", QString::number(items.size()));
-        if (num > 0)
-            xml.open(u"DeviceList", num);
-        return declaration(m_encoding) + encodeText(xml.text(), m_encoding);
+        if (num == 0)
+            return envelopeBytes;
+        return envelopeBytes + "<DeviceList Num=\"" + QByteArray::number(num) + "\">\r\n"; // ASCII in both encodings
     };
     const QByteArray footer = encodeText(QString(u"</DeviceList>\r\n</" + root + u">\r\n"), m_encoding);
     if (items.isEmpty())

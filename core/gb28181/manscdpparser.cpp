@@ -39,6 +39,18 @@ QByteArrayView trimAscii(QByteArrayView s) noexcept
     return s.trimmed();
 }
 
+/// Element text as a QString: without the characters XML 1.0 cannot carry (C0 controls other
+/// than tab and line ends, U+FFFE, U+FFFF), which tinyxml2 lets through, and trimmed.
+QString toText(QByteArrayView utf8)
+{
+    QString text = QString::fromUtf8(utf8);
+    text.removeIf([](QChar c) {
+        const char16_t u = c.unicode();
+        return (u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r') || u == 0xFFFE || u == 0xFFFF;
+    });
+    return text.trimmed();
+}
+
 QString quoted(QByteArrayView value)
 {
     constexpr qsizetype kMaxShown = 40;
@@ -191,7 +203,7 @@ public:
     void cmdType(QByteArrayView value)
     {
         value = trimAscii(value);
-        m_message.envelope.cmdTypeText = QString::fromUtf8(value).trimmed();
+        m_message.envelope.cmdTypeText = toText(value);
         m_message.envelope.cmdType = cmdTypeFromName(value);
     }
 
@@ -207,7 +219,7 @@ public:
 
     void deviceId(QByteArrayView value)
     {
-        m_message.envelope.deviceId = WireId<DeviceId>::fromText(QString::fromUtf8(trimAscii(value)));
+        m_message.envelope.deviceId = WireId<DeviceId>::fromText(toText(value));
         if (m_message.envelope.deviceId.isEmpty())
             note(QStringLiteral("no DeviceID"));
         else if (!m_message.envelope.deviceId.isWellFormed())
@@ -271,7 +283,7 @@ public:
 
     QByteArrayView bytes(const XMLElement *parent, QByteArrayView name) { return bytes(childNamed(parent, name)); }
 
-    QString text(const XMLElement *element) { return QString::fromUtf8(bytes(element)).trimmed(); }
+    QString text(const XMLElement *element) { return toText(bytes(element)); }
     QString text(const XMLElement *parent, QByteArrayView name) { return text(childNamed(parent, name)); }
 
     std::optional<int> integer(const XMLElement *parent, QByteArrayView name, int min = std::numeric_limits<int>::min(),
@@ -704,16 +716,30 @@ std::optional<ManscdpMessage> parseKeepaliveFast(QByteArrayView body, CharsetOve
         if (!readSimpleElement(s, pos, name, text))
             return std::nullopt;
         auto take = [&](QByteArrayView expected, bool &seen, QByteArrayView &value) {
-            if (!equalsIgnoreCase(name, expected))
-                return false;
-            if (seen)
+            if (seen || !equalsIgnoreCase(name, expected))
                 return false;
             seen = true;
             value = text;
             return true;
         };
-        if (!take("CmdType", seenCmdType, cmdType) && !take("SN", seenSn, sn) && !take("DeviceID", seenDeviceId, deviceId)
-            && !take("Status", seenStatus, status))
+        bool taken = false;
+        switch (name.size()) {
+        case 2:
+            taken = take("SN", seenSn, sn);
+            break;
+        case 6:
+            taken = take("Status", seenStatus, status);
+            break;
+        case 7:
+            taken = take("CmdType", seenCmdType, cmdType);
+            break;
+        case 8:
+            taken = take("DeviceID", seenDeviceId, deviceId);
+            break;
+        default:
+            break;
+        }
+        if (!taken)
             return std::nullopt;
     }
     if (s.size() - pos < 9 || s.sliced(pos + 2, 6) != rootName || s[pos + 8] != '>')

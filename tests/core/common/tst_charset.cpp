@@ -510,6 +510,10 @@ private Q_SLOTS:
         QVERIFY(!decoded.text.contains(QChar(0)));
         QCOMPARE(decoded.decision.encoding, TextEncoding::Gb18030);
 
+        // One BOM is removed; a second one is text.
+        QCOMPARE(decodeText("\xEF\xBB\xBF\xEF\xBB\xBF<a/>").text, u"\uFEFF<a/>"_s);
+        QCOMPARE(decodeText("\xEF\xBB\xBF\xEF\xBB\xBF\xE4\xB8\x9C").text, u"\uFEFF东"_s);
+
         // A NUL that is not trailing stays: it is valid in both encodings.
         QCOMPARE(decodeText(QByteArray("a\0b", 3)).text, u"a\0b"_s);
         QCOMPARE(decodeText(QByteArray(5, '\0')).text, QString());
