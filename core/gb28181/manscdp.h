@@ -298,9 +298,9 @@ using ManscdpPayload = std::variant<std::monostate, KeepaliveNotify, CatalogList
 /// characters XML 1.0 cannot carry and surrounding whitespace. Fields that are
 /// malformed are left empty and counted; catalog items without a DeviceID are skipped and
 /// counted; the message fails only when it has no MANSCDP root or no CmdType.
-/// Work is linear in the input, which is limited to kMaxBodySize.
+/// Work is linear in the input, which is limited to kMaxBodySize (what one SIP message can carry).
 struct ManscdpMessage {
-    static constexpr qsizetype kMaxBodySize = 1024 * 1024;
+    static constexpr qsizetype kMaxBodySize = 65535;
 
     Envelope envelope;
     ManscdpPayload payload;

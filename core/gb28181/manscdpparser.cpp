@@ -778,10 +778,15 @@ Result<ManscdpMessage> parseWithDom(QByteArrayView body, CharsetOverride overrid
     if (trimAscii(xml).isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the MANSCDP body is empty"));
 
+    // tinyxml2 checks each attribute against the others of its element, which is quadratic:
+    // bodies with many '=' (every attribute has one; MANSCDP uses a few) go through
+    // repairXml() first, which keeps at most kMaxXmlAttributes per tag.
+    constexpr qsizetype kMaxEqualsForStrictParse = 256;
     tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
+    const bool tryStrict = xml.count('=') <= kMaxEqualsForStrictParse;
     QByteArray repaired;
-    if (doc.Parse(xml.data(), size_t(xml.size())) != tinyxml2::XML_SUCCESS || !doc.RootElement()) {
-        const QString strictError = describe(doc);
+    if (!tryStrict || doc.Parse(xml.data(), size_t(xml.size())) != tinyxml2::XML_SUCCESS || !doc.RootElement()) {
+        const QString strictError = tryStrict ? describe(doc) : u"not tried: many attributes"_s;
         XmlRepairs repairs;
         repaired = repairXml(xml, &repairs);
         if (repaired.isEmpty())
@@ -791,8 +796,9 @@ Result<ManscdpMessage> parseWithDom(QByteArrayView body, CharsetOverride overrid
         if (doc.Parse(repaired.constData(), size_t(repaired.size())) != tinyxml2::XML_SUCCESS || !doc.RootElement())
             return fail(ErrorCode::Internal,
                         u"the MANSCDP body is not XML (%1) and could not be repaired (%2)"_s.arg(strictError, describe(doc)));
-        message.xmlRepaired = true;
-        Diagnostics(message).note(u"XML repaired (%1): "_s.arg(strictError) + describe(repairs));
+        message.xmlRepaired = repairs.total() > 0;
+        if (message.xmlRepaired)
+            Diagnostics(message).note(u"XML repaired (%1): "_s.arg(strictError) + describe(repairs));
     }
 
     const XMLElement *root = doc.RootElement();

@@ -232,9 +232,22 @@ void tokenize(QByteArrayView s, std::vector<Token> &tokens)
             tokens.push_back(Token{TokenKind::Text, Disposition::Keep, textStart, upTo, {}, -1});
         textStart = -1;
     };
-    auto skipTo = [&](qsizetype from, QByteArrayView terminator) -> qsizetype {
-        const qsizetype at = s.indexOf(terminator, from);
-        return at < 0 ? -1 : at + terminator.size();
+    // Where each terminator next occurs, remembered so that a run of unterminated "<?" or
+    // "<!--" does not search to the end of the input again and again.
+    struct Next {
+        QByteArrayView terminator;
+        qsizetype at = -2; ///< -2 not searched yet, -1 none after the last search
+    };
+    Next nextPi{"?>"}, nextComment{"-->"}, nextCdata{"]]>"}, nextSubset{"]>"}, nextClose{">"};
+    auto find = [&](Next &next, qsizetype from) -> qsizetype {
+        if (next.at == -1 || next.at >= from)
+            return next.at;
+        next.at = s.indexOf(next.terminator, from);
+        return next.at;
+    };
+    auto skipTo = [&](Next &next, qsizetype from) -> qsizetype {
+        const qsizetype at = find(next, from);
+        return at < 0 ? -1 : at + next.terminator.size();
     };
     qsizetype i = 0;
     while (i < n) {
@@ -248,11 +261,11 @@ void tokenize(QByteArrayView s, std::vector<Token> &tokens)
         const QByteArrayView rest = s.sliced(i);
         qsizetype skipped = -1; // end of markup that is dropped
         if (rest.startsWith("<?")) {
-            skipped = skipTo(i + 2, "?>");
+            skipped = skipTo(nextPi, i + 2);
         } else if (rest.startsWith("<!--")) {
-            skipped = skipTo(i + 4, "-->");
+            skipped = skipTo(nextComment, i + 4);
         } else if (rest.startsWith("<![CDATA[")) {
-            const qsizetype end = skipTo(i + 9, "]]>");
+            const qsizetype end = skipTo(nextCdata, i + 9);
             if (end > 0) {
                 flushText(i);
                 tokens.push_back(Token{TokenKind::Verbatim, Disposition::Keep, i, end, {}, -1});
@@ -260,10 +273,10 @@ void tokenize(QByteArrayView s, std::vector<Token> &tokens)
                 continue;
             }
         } else if (rest.startsWith("<!")) {
-            const qsizetype bracket = s.indexOf('[', i);
-            const qsizetype close = s.indexOf('>', i);
-            if (bracket >= 0 && close >= 0 && bracket < close)
-                skipped = skipTo(bracket, "]>");
+            const qsizetype close = find(nextClose, i + 2);
+            const qsizetype bracket = close < 0 ? -1 : s.first(close).indexOf('[', i + 2);
+            if (bracket >= 0)
+                skipped = skipTo(nextSubset, bracket);
             else if (close >= 0)
                 skipped = close + 1;
         } else if (const auto tag = scanTag(s, i)) {
@@ -392,17 +405,19 @@ void appendStartTag(QByteArray &out, QByteArrayView s, const Token &token, XmlRe
     Q_ASSERT(tag);
     out.append('<');
     out.append(tag->name);
+    int written = 0;
     for (std::size_t a = 0; a < attributes.size(); ++a) {
         const Attribute &attribute = attributes[a];
         bool repeated = false;
-        for (std::size_t b = 0; b < a && !repeated; ++b)
+        for (std::size_t b = 0; b < a && !repeated && written < kMaxXmlAttributes; ++b)
             repeated = attributes[b].hasValue && attributes[b].name == attribute.name;
-        if (!attribute.hasValue || repeated) {
+        if (!attribute.hasValue || repeated || written >= kMaxXmlAttributes) {
             ++repairs.droppedAttributes;
             continue;
         }
         if (!attribute.quoted)
             ++repairs.quotedAttributes;
+        ++written;
         out.append(' ');
         out.append(attribute.name);
         out.append("=\"");

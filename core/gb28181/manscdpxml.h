@@ -7,6 +7,8 @@ namespace Vigil::Gb {
 
 /// How deep repairXml() lets elements nest; MANSCDP needs 5.
 inline constexpr int kMaxXmlDepth = 32;
+/// How many attributes repairXml() keeps per tag; MANSCDP uses one (Num).
+inline constexpr int kMaxXmlAttributes = 16;
 
 /// What repairXml() changed; all zero when the input needed nothing.
 struct XmlRepairs {
@@ -32,7 +34,8 @@ struct XmlRepairs {
 ///   root element closes, is dropped (so are processing instructions, comments and DOCTYPEs);
 /// - '&' that starts no valid entity or character reference becomes `&amp;`, and '<' that starts
 ///   no tag becomes `&lt;`;
-/// - attribute values get quotes, attributes without a value and repeated ones are dropped;
+/// - attribute values get quotes; attributes without a value, repeated ones and those beyond
+///   kMaxXmlAttributes are dropped;
 /// - end tags match start tags case-insensitively and are rewritten to the start tag's spelling;
 /// - a start tag that is never closed is closed before its parent's end tag when it holds
 ///   elements (a forgotten `</DeviceList>`), and otherwise kept as text (`<西门>` in an
@@ -40,7 +43,7 @@ struct XmlRepairs {
 ///   are closed;
 /// - nesting deeper than kMaxXmlDepth is kept as text.
 ///
-/// Linear in the input apart from a search through at most kMaxDepth open elements per end tag.
+/// Linear in the input, times at most kMaxXmlDepth per end tag and kMaxXmlAttributes per attribute.
 /// The result parses with tinyxml2 whenever it is not empty.
 QByteArray repairXml(QByteArrayView utf8, XmlRepairs *repairs = nullptr);
 

@@ -2,13 +2,14 @@
 // every interval (30,000/s for 30,000 devices at 1 s, or 1.8 M devices at 60 s); this prints how
 // many one thread manages through ManscdpMessage::parse() (fast path), through the general
 // tinyxml2 path, and for catalog bodies and the builder. Median of several rounds, in thread
-// CPU time (Linux).
+// CPU time where the platform has it.
 // Usage: bench_manscdp [seconds-per-round, default 0.5]
 
 #include "gb28181/manscdpbuilder.h"
 #include "gb28181/manscdpparser_p.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -43,9 +44,18 @@ const QByteArray kKeepaliveWithInfo = "<?xml version=\"1.0\" encoding=\"GB2312\"
 /// would count other people's work.
 double threadCpuSeconds()
 {
+#ifdef CLOCK_THREAD_CPUTIME_ID
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+#else
+    static const QElapsedTimer wall = [] {
+        QElapsedTimer timer;
+        timer.start();
+        return timer;
+    }();
+    return double(wall.nsecsElapsed()) / 1e9;
+#endif
 }
 
 template <typename F>
@@ -141,6 +151,19 @@ int main(int argc, char **argv)
     parseRates("Catalog, 1 item, bare &", QByteArray(oneGb).replace("Hikvision", "Hik & Co"), seconds);
     parseRates("Catalog, 1 item, < in Address", QByteArray(oneGb).replace("<Address>", "<Address><3 "), seconds);
     parseRates("Catalog, 100 items, GB18030", hundredGb, seconds);
+
+    // Hostile bodies near the size limit: the time per message stays proportional to its size.
+    QByteArray attributes = "<Notify";
+    for (int i = 0; attributes.size() < 65000; ++i)
+        attributes += " a" + QByteArray::number(i) + "=\"\"";
+    attributes += "><CmdType>Keepalive</CmdType></Notify>";
+    parseRates("Hostile: 64 KB of attributes", attributes, seconds / 10);
+    parseRates("Hostile: 64 KB of '<?'", "<Notify><CmdType>Keepalive</CmdType>" + QByteArray("<?").repeated(32000) + "</Notify>",
+               seconds / 10);
+    QByteArray deep;
+    for (int i = 0; deep.size() < 64000; ++i)
+        deep += "<Item>";
+    parseRates("Hostile: 64 KB of open tags", "<Notify><CmdType>Keepalive</CmdType>" + deep, seconds / 10);
 
     const ManscdpBuilder builder;
     const double keepalive = medianRate(seconds, [&] {

@@ -2,7 +2,10 @@
 
 #include <QTest>
 
+#if __has_include(<iconv.h>)
 #include <iconv.h>
+#define VIGIL_HAVE_ICONV 1
+#endif
 
 
 using namespace Vigil;
@@ -39,6 +42,7 @@ QString bodyText(const QString &name)
     return u"<Response><Name>"_s + name + u"</Name></Response>\r\n"_s;
 }
 
+#ifdef VIGIL_HAVE_ICONV
 /// glibc's converter, the independent reference for GB18030 (it implements the 2022 mapping).
 class GlibcGb18030 {
 public:
@@ -83,6 +87,14 @@ private:
     iconv_t m_decoder;
     iconv_t m_encoder;
 };
+#else
+class GlibcGb18030 {
+public:
+    bool isAvailable() const { return false; }
+    QString decode(QByteArrayView) { return {}; }
+    QByteArray encode(QStringView) { return {}; }
+};
+#endif
 
 QByteArray fourByteCode(int linear, unsigned char firstLead)
 {
@@ -213,7 +225,7 @@ private Q_SLOTS:
     {
         GlibcGb18030 glibc;
         if (!glibc.isAvailable())
-            QSKIP("glibc's iconv has no GB18030 converter here");
+            QSKIP("no iconv with a GB18030 converter here: the glibc cross-check needs one");
         for (int b1 = 0x80; b1 <= 0xFF; ++b1) {
             for (int b2 = 0; b2 <= 0xFF; ++b2) {
                 const char pair[3] = {char(b1), char(b2), 'A'};
@@ -250,7 +262,7 @@ private Q_SLOTS:
     {
         GlibcGb18030 glibc;
         if (!glibc.isAvailable())
-            QSKIP("glibc's iconv has no GB18030 converter here");
+            QSKIP("no iconv with a GB18030 converter here: the glibc cross-check needs one");
         QList<QByteArray> chunks;
         QByteArray twoByte;
         for (int b1 = 0x81; b1 <= 0xFE; ++b1) {
@@ -296,7 +308,7 @@ private Q_SLOTS:
     {
         GlibcGb18030 glibc;
         if (!glibc.isAvailable())
-            QSKIP("glibc's iconv has no GB18030 converter here");
+            QSKIP("no iconv with a GB18030 converter here: the glibc cross-check needs one");
         QString text;
         for (char32_t c = 0x80; c <= 0x10FFFF; c += c < 0x10000 ? 1 : 89) {
             if (QChar::isSurrogate(c) || kPuaWithFourByteCodesIn2022.contains(c))

@@ -549,6 +549,30 @@ private Q_SLOTS:
         QCOMPARE(message->ignoredFields, 0);
     }
 
+    // Thousands of attributes would take tinyxml2 quadratic time; they go through the repair,
+    // which keeps a few.
+    void manyAttributes()
+    {
+        QByteArray attributes;
+        for (int i = 0; attributes.size() < 60000; ++i)
+            attributes += " a" + QByteArray::number(i) + "=\"\"";
+        const QByteArray body = "<Response" + attributes + "><CmdType>Catalog</CmdType><SN>5</SN>"
+                                "<DeviceID>34020000001320000001</DeviceID><SumNum>1</SumNum><DeviceList Num=\"1\">"
+                                "<Item><DeviceID>34020000001310000001</DeviceID><Name>a=b</Name></Item></DeviceList></Response>";
+        QVERIFY(body.size() <= ManscdpMessage::kMaxBodySize);
+        const ManscdpMessage message = parsed(body);
+        QVERIFY(message.xmlRepaired);
+        QCOMPARE(message.get<CatalogList>()->listNum, 1);
+        QCOMPARE(message.get<CatalogList>()->items.first().name, u"a=b"_s);
+
+        // Many '=' in text alone: the same path, nothing to repair.
+        const QByteArray equals = "<Notify><CmdType>Alarm</CmdType><SN>1</SN><DeviceID>34020000001340000001</DeviceID>"
+                                  "<AlarmDescription>" + QByteArray(1000, '=') + "</AlarmDescription></Notify>";
+        const ManscdpMessage alarm = parsed(equals);
+        QVERIFY(!alarm.xmlRepaired);
+        QCOMPARE(alarm.get<AlarmNotify>()->description, QString(1000, u'='));
+    }
+
     void numbers_data()
     {
         QTest::addColumn<QByteArray>("sn");

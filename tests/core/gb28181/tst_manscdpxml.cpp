@@ -78,6 +78,44 @@ private Q_SLOTS:
         QCOMPARE(again.total(), 0);
     }
 
+    void attributesAreBounded()
+    {
+        QByteArray tag = "<a";
+        for (int i = 0; i < 1000; ++i)
+            tag += " n" + QByteArray::number(i) + "=\"" + QByteArray::number(i) + "\"";
+        XmlRepairs repairs;
+        const QByteArray out = repairXml(QByteArray(tag + ">x</a>"), &repairs);
+        QCOMPARE(out.count('='), kMaxXmlAttributes);
+        QCOMPARE(repairs.droppedAttributes, 1000 - kMaxXmlAttributes);
+        QVERIFY(out.startsWith("<a n0=\"0\" n1=\"1\""));
+        QVERIFY(out.endsWith(">x</a>"));
+    }
+
+    // Runs of markup that never ends: each is text, and the work stays linear.
+    void unterminatedMarkup_data()
+    {
+        QTest::addColumn<QByteArray>("unit");
+        QTest::addColumn<QByteArray>("start");
+        QTest::newRow("<?") << QByteArray("<?") << QByteArray("<r>&lt;?&lt;?");
+        QTest::newRow("<!--") << QByteArray("<!--") << QByteArray("<r>&lt;!--&lt;!--");
+        QTest::newRow("<![CDATA[") << QByteArray("<![CDATA[") << QByteArray("<r>&lt;![CDATA[&lt;![CDATA[");
+        QTest::newRow("<![") << QByteArray("<![") << QByteArray("<r>&lt;![&lt;![");
+        QTest::newRow("<a b=\"") << QByteArray("<a b=\"") << QByteArray("<r>&lt;a b=\"&lt;a b=\"");
+        // A declaration runs to the next '>', here the one of </r>.
+        QTest::newRow("<!") << QByteArray("<!") << QByteArray("<r></r>");
+    }
+
+    void unterminatedMarkup()
+    {
+        QFETCH(QByteArray, unit);
+        QFETCH(QByteArray, start);
+        const QByteArray input = "<r>" + unit.repeated(60000 / unit.size()) + QByteArray("</r>");
+        const QByteArray out = repairXml(input);
+        QVERIFY(out.startsWith(start));
+        QVERIFY(out.endsWith("</r>"));
+        QCOMPARE(repairXml(out), out);
+    }
+
     void depthIsBounded()
     {
         QByteArray deep;
