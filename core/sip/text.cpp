@@ -2,17 +2,6 @@
 
 namespace Vigil::Sip {
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
-{
-    if (a.size() != b.size())
-        return false;
-    for (qsizetype i = 0; i < a.size(); ++i) {
-        if (asciiLower(a[i]) != asciiLower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 bool startsWithIgnoreCase(QByteArrayView text, QByteArrayView prefix) noexcept
 {
     return text.size() >= prefix.size() && equalsIgnoreCase(text.first(prefix.size()), prefix);
@@ -27,6 +16,19 @@ bool isToken(QByteArrayView text) noexcept
             return false;
     }
     return true;
+}
+
+char *writeDecimal(char *out, std::uint32_t value) noexcept
+{
+    char digits[10];
+    int count = 0;
+    do {
+        digits[count++] = char('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (count > 0)
+        *out++ = digits[--count];
+    return out;
 }
 
 QByteArrayView trimmed(QByteArrayView text) noexcept
