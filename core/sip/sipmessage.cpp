@@ -153,7 +153,7 @@ SyntaxError MessageParser::run()
     qsizetype bodyStart = -1;
     while (r < n) {
         if (buf[r] == '\n' || (buf[r] == '\r' && (r + 1 == n || buf[r + 1] == '\n'))) {
-            bodyStart = r + (buf[r] == '\n' ? 1 : 2);
+            bodyStart = std::min(n, r + (buf[r] == '\n' ? 1 : 2)); // a lone CR may end the datagram
             break;
         }
         if (isWsp(buf[r])) {

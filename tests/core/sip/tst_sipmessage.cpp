@@ -521,6 +521,16 @@ private Q_SLOTS:
         m = SipMessage::parse(bytes);
         QVERIFY2(m, qPrintable(errorOf(m)));
         QCOMPARE(m->contentLength().value_or(~0u), 0u);
+        // A lone CR where the empty line should be (found by fuzz_sipmessage).
+        for (const QByteArray &end : {"\r\n\r"_ba, "\n\r"_ba}) {
+            m = SipMessage::parse(QByteArray(bytes + end));
+            QVERIFY2(m, qPrintable(errorOf(m)));
+            QVERIFY(m->body().isEmpty());
+        }
+        m = SipMessage::parse(QByteArray(request().chopped(2) + "Subject: a\r\n b\r\n\r")); // after a fold, too
+        QVERIFY2(m, qPrintable(errorOf(m)));
+        QVERIFY(m->body().isEmpty());
+        QCOMPARE(b(m->header(HeaderId::Subject)), "a b"_ba);
     }
 
     void whitespaceAroundSeparators()
