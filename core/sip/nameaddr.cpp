@@ -36,10 +36,10 @@ Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard
         // quoted display name, then LWS, then <URI>
         qsizetype i = 1;
         for (; i < text.size(); ++i) {
-            if (text[i] == '\\')
-                ++i;
-            else if (text[i] == '"')
+            if (text[i] == '"')
                 break;
+            if (text[i] == '\\' || (i + 1 < text.size() && isGbkPair(text[i], text[i + 1])))
+                ++i;
         }
         if (i >= text.size())
             return std::unexpected("unterminated quoted display name");
@@ -56,8 +56,11 @@ Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard
             // unquoted display name: tokens separated by LWS; non-ASCII bytes tolerated
             // because devices write Chinese names (UTF-8 or GB 2312) without quotes.
             const QByteArrayView name = trimmed(text.first(open));
-            for (char c : name) {
-                if (!(isTokenChar(c) || isWsp(c) || static_cast<unsigned char>(c) >= 0x80))
+            for (qsizetype i = 0; i < name.size(); ++i) {
+                const char c = name[i];
+                if (i + 1 < name.size() && isGbkPair(c, name[i + 1]))
+                    ++i;
+                else if (!(isTokenChar(c) || isWsp(c) || static_cast<unsigned char>(c) >= 0x80))
                     return std::unexpected("display name with characters that need quoting");
             }
             result.displayName = name;

@@ -64,7 +64,9 @@ qsizetype findUnquoted(QByteArrayView text, char c, qsizetype from) noexcept
     for (qsizetype i = from; i < text.size(); ++i) {
         const char ch = text[i];
         if (quoted) {
-            if (ch == '\\')
+            if (i + 1 < text.size() && isGbkPair(ch, text[i + 1]))
+                ++i;
+            else if (ch == '\\')
                 ++i; // the escaped character, whatever it is
             else if (ch == '"')
                 quoted = false;

@@ -95,6 +95,16 @@ inline bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
     return true;
 }
 
+/// True when `lead` and `trail` are one GBK / GB 18030 double-byte character whose second byte
+/// lies in the ASCII range (0x40-0x7E). Such a byte is text: a 0x5C in "乗" is no backslash
+/// escape. UTF-8 never matches (its continuation bytes are 0x80 and above).
+constexpr bool isGbkPair(char lead, char trail) noexcept
+{
+    const auto l = static_cast<unsigned char>(lead);
+    const auto t = static_cast<unsigned char>(trail);
+    return l >= 0x81 && l <= 0xFE && t >= 0x40 && t <= 0x7E;
+}
+
 bool startsWithIgnoreCase(QByteArrayView text, QByteArrayView prefix) noexcept;
 bool isToken(QByteArrayView text) noexcept;
 
@@ -105,8 +115,9 @@ QByteArrayView trimmed(QByteArrayView text) noexcept;
 /// value no greater than `max`. Anything else, including signs, spaces and overflow, is nullopt.
 std::optional<std::uint32_t> parseUInt(QByteArrayView text, std::uint32_t max = 0xFFFFFFFFu) noexcept;
 
-/// Index of the first `c` at nesting level zero: outside quoted strings (with \-escapes) and
-/// outside <...>. -1 when there is none, or when a quote or bracket is left open.
+/// Index of the first `c` at nesting level zero: outside quoted strings (with \-escapes; GBK
+/// characters whose second byte is a backslash escape nothing) and outside <...>. -1 when there
+/// is none, or when a quote or bracket is left open.
 qsizetype findUnquoted(QByteArrayView text, char c, qsizetype from = 0) noexcept;
 
 /// True when quotes and angle brackets in `text` are balanced.

@@ -354,6 +354,17 @@ private Q_SLOTS:
         QCOMPARE(m->headerValues(HeaderId::Route).size(), 2u);
     }
 
+    void listWithGbkDisplayNames()
+    {
+        // A quoted GBK name ending in a 0x5C byte must not swallow its closing quote.
+        const auto m = SipMessage::parse(request("Contact: \"\x81\x5c\" <sip:a@10.0.0.1>, \xc3\xc5\x81\x5c <sip:b@10.0.0.2>\n"));
+        QVERIFY2(m, qPrintable(errorOf(m)));
+        const auto contacts = m->contacts();
+        QCOMPARE(contacts.size(), 2u);
+        QCOMPARE(b(contacts[0].uri.user), "a"_ba);
+        QCOMPARE(b(contacts[1].displayName), "\xc3\xc5\x81\x5c"_ba);
+    }
+
     void nonListHeadersKeepCommas_data()
     {
         QTest::addColumn<QByteArray>("line");
@@ -680,6 +691,12 @@ private Q_SLOTS:
                                                  << "1"_ba;
         QTest::newRow("GB2312, unquoted") << "\xb4\xf3\xc3\xc5<sip:a@h>"_ba << "\xb4\xf3\xc3\xc5"_ba << "a"_ba
                                           << "h"_ba << 0 << true << QByteArray();
+        // GBK characters whose second byte is ASCII: 乗 is 81 5C, a "backslash"; 丂 is 81 40, an "@".
+        QTest::newRow("GBK, unquoted, ASCII trail bytes") << "\x81\x5c\x81\x40 <sip:a@h>;tag=1"_ba
+                                                        << "\x81\x5c\x81\x40"_ba << "a"_ba << "h"_ba << 0 << true
+                                                        << "1"_ba;
+        QTest::newRow("GBK, quoted, backslash trail byte") << "\"\x81\x5c\" <sip:a@h>;tag=1"_ba << "\"\x81\x5c\""_ba
+                                                          << "a"_ba << "h"_ba << 0 << true << "1"_ba;
         QTest::newRow("URI params vs header params")
             << "<sip:a@h;transport=udp>;tag=1;expires=60"_ba << QByteArray() << "a"_ba << "h"_ba << 0 << true
             << "1"_ba;
