@@ -211,26 +211,42 @@ PsStreamType sniffAudio(QByteArrayView data)
     return (b1 & 0x18) == 0x18 ? PsStreamType::Mpeg1Audio : PsStreamType::Mpeg2Audio;
 }
 
-/// Follows the start codes of a video elementary stream across pieces and collects evidence.
+/// Weak votes, all for one codec, that decide a video stream without a map.
+constexpr int kWeakVotesToDecide = 8;
+
+bool isH26x(PsStreamType type)
+{
+    return type == PsStreamType::H264 || type == PsStreamType::H265;
+}
+
+/// How the codec of a video stream was settled.
+struct SniffDecision {
+    PsStreamType type = PsStreamType::Unknown;
+    TypeSource source = TypeSource::StreamId;
+};
+
+/// Follows the start codes of a video elementary stream across pieces and settles its codec as
+/// soon as the NAL headers seen so far allow (or after kMaxSniffBytes), so that the decision
+/// depends only on the bytes, not on how they were cut.
 class VideoSniffer {
 public:
-    /// Feeds the next bytes; returns the first strong evidence in them, or None.
-    Evidence feed(QByteArrayView data)
+    explicit VideoSniffer(PsStreamType declared = PsStreamType::Unknown)
+        : m_declared(declared)
+    {
+    }
+
+    std::optional<SniffDecision> feed(QByteArrayView data)
     {
         for (const char c : data) {
             const auto b = std::uint8_t(c);
+            ++m_bytes;
             if (m_fill == 0) {
                 m_h0 = b;
                 m_fill = 1;
             } else if (m_fill == 1) {
                 m_fill = -1;
-                const Evidence evidence = judgeStartCode(m_h0, b);
-                if (isStrong(evidence))
-                    return evidence;
-                if (evidence == Evidence::WeakH264)
-                    ++m_weakH264;
-                else if (evidence == Evidence::WeakH265)
-                    ++m_weakH265;
+                if (const auto decision = judge(judgeStartCode(m_h0, b)))
+                    return decision;
             }
             if (b == 0) {
                 m_zeros = std::min(m_zeros + 1, 2);
@@ -239,13 +255,49 @@ public:
                     m_fill = 0;
                 m_zeros = 0;
             }
+            if (m_bytes >= PsDemuxer::kMaxSniffBytes)
+                return fallback();
         }
-        return Evidence::None;
+        return std::nullopt;
     }
-    int weakH264() const { return m_weakH264; }
-    int weakH265() const { return m_weakH265; }
+
+    /// The best guess when no NAL header has settled it.
+    SniffDecision fallback() const
+    {
+        if (isH26x(m_declared))
+            return {m_declared, TypeSource::Psm};
+        if (m_weakH264 + m_weakH265 > 0)
+            return {m_weakH264 >= m_weakH265 ? PsStreamType::H264 : PsStreamType::H265, TypeSource::Sniffed};
+        return {m_declared, m_declared == PsStreamType::Unknown ? TypeSource::StreamId : TypeSource::Psm};
+    }
 
 private:
+    std::optional<SniffDecision> judge(Evidence evidence)
+    {
+        if (isStrong(evidence)) {
+            const PsStreamType type = typeOf(evidence);
+            return SniffDecision{type, type == m_declared ? TypeSource::Psm : TypeSource::Sniffed};
+        }
+        if (evidence == Evidence::WeakH264)
+            ++m_weakH264;
+        else if (evidence == Evidence::WeakH265)
+            ++m_weakH265;
+        else
+            return std::nullopt;
+        if (isH26x(m_declared)) {
+            // A slice that fits the map settles it, unless something contradicted the map before.
+            const bool agrees = m_declared == PsStreamType::H264 ? m_weakH265 == 0 : m_weakH264 == 0;
+            return agrees ? std::optional(SniffDecision{m_declared, TypeSource::Psm}) : std::nullopt;
+        }
+        if (m_weakH264 >= kWeakVotesToDecide && m_weakH265 == 0)
+            return SniffDecision{PsStreamType::H264, TypeSource::Sniffed};
+        if (m_weakH265 >= kWeakVotesToDecide && m_weakH264 == 0)
+            return SniffDecision{PsStreamType::H265, TypeSource::Sniffed};
+        return std::nullopt;
+    }
+
+    PsStreamType m_declared;
+    qsizetype m_bytes = 0;
     int m_zeros = 0;
     int m_fill = -1; ///< header bytes seen after a start code; -1 outside a header
     std::uint8_t m_h0 = 0;
@@ -253,8 +305,6 @@ private:
     int m_weakH265 = 0;
 };
 
-/// Weak votes, all for one codec, that decide a video stream without a map.
-constexpr int kWeakVotesToDecide = 8;
 /// The first piece of a length-0 PES is at least this long (or the whole PES), so that its
 /// start can be judged the same way however the input was cut.
 constexpr qsizetype kMinFirstPiece = 64;
@@ -394,7 +444,6 @@ struct PsDemuxer::Stream {
     bool discontinuity = false;
     VideoSniffer sniffer;
     std::vector<Held> held; ///< payload waiting for the codec to be known
-    qsizetype heldBytes = 0;
 };
 
 PsDemuxer::PsDemuxer()
@@ -452,15 +501,8 @@ void PsDemuxer::finish()
         if (!stream.seen || stream.decided)
             continue;
         if (stream.info.kind == EsKind::Video) {
-            const PsStreamType declared = stream.info.declaredType;
-            if (declared == PsStreamType::H264 || declared == PsStreamType::H265)
-                decide(stream, declared, TypeSource::Psm);
-            else if (stream.sniffer.weakH264() + stream.sniffer.weakH265() > 0)
-                decide(stream,
-                       stream.sniffer.weakH264() >= stream.sniffer.weakH265() ? PsStreamType::H264 : PsStreamType::H265,
-                       TypeSource::Sniffed);
-            else
-                decide(stream, declared, declared == PsStreamType::Unknown ? TypeSource::StreamId : TypeSource::Psm);
+            const SniffDecision decision = stream.sniffer.fallback();
+            decide(stream, decision.type, decision.source);
         }
     }
     if (!m_synced && m_probing && !m_probe.isEmpty() && m_content == PsContent::Unknown)
@@ -813,7 +855,7 @@ void PsDemuxer::resolveType(Stream &target)
     if ((target.info.kind == EsKind::Video && isSniffable(declared))
         || (target.info.kind == EsKind::Audio && declared == PsStreamType::Unknown)) {
         target.decided = false;
-        target.sniffer = VideoSniffer();
+        target.sniffer = VideoSniffer(declared);
         return;
     }
     decide(target, declared, TypeSource::Psm);
@@ -831,16 +873,8 @@ void PsDemuxer::deliver(Stream &target, QByteArrayView data, std::optional<std::
             && (target.info.type == PsStreamType::H264 || target.info.type == PsStreamType::H265)) {
             const Evidence evidence = judgePayloadStart(data);
             const PsStreamType seen = typeOf(evidence);
-            if (isStrong(evidence) && (seen == PsStreamType::H264 || seen == PsStreamType::H265)
-                && seen != target.info.type) {
-                qCInfo(lcMedia) << "PS: stream" << Qt::hex << int(target.info.streamId) << "switched to"
-                                << psStreamTypeName(seen);
-                if (target.info.declaredType != seen)
-                    ++m_stats.typeMismatches;
-                target.info.type = seen;
-                target.info.source = target.info.declaredType == seen ? TypeSource::Psm : TypeSource::Sniffed;
-                announce(target);
-            }
+            if (isStrong(evidence) && isH26x(seen) && seen != target.info.type)
+                decide(target, seen, target.info.declaredType == seen ? TypeSource::Psm : TypeSource::Sniffed);
         }
         emitPayload(target, data, pts, dts, flags);
         return;
@@ -853,44 +887,23 @@ void PsDemuxer::deliver(Stream &target, QByteArrayView data, std::optional<std::
         return;
     }
 
-    const PsStreamType declared = target.info.declaredType;
-    const bool declaredH26x = declared == PsStreamType::H264 || declared == PsStreamType::H265;
-    const Evidence evidence = target.sniffer.feed(data);
-    const int weakH264 = target.sniffer.weakH264();
-    const int weakH265 = target.sniffer.weakH265();
-    if (isStrong(evidence)) {
-        const PsStreamType seen = typeOf(evidence);
-        if (declaredH26x && seen != declared) {
-            qCInfo(lcMedia) << "PS: the map says" << psStreamTypeName(declared) << "for stream" << Qt::hex
-                            << int(target.info.streamId) << "but the payload is" << psStreamTypeName(seen);
-            ++m_stats.typeMismatches;
-        }
-        decide(target, seen, seen == declared ? TypeSource::Psm : TypeSource::Sniffed);
-    } else if (declaredH26x
-               && ((declared == PsStreamType::H264 && weakH264 > 0 && weakH265 == 0)
-                   || (declared == PsStreamType::H265 && weakH265 > 0 && weakH264 == 0))) {
-        decide(target, declared, TypeSource::Psm);
-    } else if (!declaredH26x && weakH264 >= kWeakVotesToDecide && weakH265 == 0) {
-        decide(target, PsStreamType::H264, TypeSource::Sniffed);
-    } else if (!declaredH26x && weakH265 >= kWeakVotesToDecide && weakH264 == 0) {
-        decide(target, PsStreamType::H265, TypeSource::Sniffed);
-    } else if (target.heldBytes + data.size() > kMaxSniffBytes) {
-        if (declaredH26x)
-            decide(target, declared, TypeSource::Psm);
-        else if (weakH264 + weakH265 > 0)
-            decide(target, weakH264 >= weakH265 ? PsStreamType::H264 : PsStreamType::H265, TypeSource::Sniffed);
-        else
-            decide(target, declared, declared == PsStreamType::Unknown ? TypeSource::StreamId : TypeSource::Psm);
-    } else {
+    const std::optional<SniffDecision> decision = target.sniffer.feed(data);
+    if (!decision) {
         target.held.push_back(Stream::Held{data.toByteArray(), pts, dts, flags});
-        target.heldBytes += data.size();
         return;
     }
+    decide(target, decision->type, decision->source);
     emitPayload(target, data, pts, dts, flags);
 }
 
 void PsDemuxer::decide(Stream &target, PsStreamType type, TypeSource source)
 {
+    const PsStreamType declared = target.info.declaredType;
+    if (target.info.kind == EsKind::Video && isH26x(declared) && isH26x(type) && type != declared) {
+        qCInfo(lcMedia) << "PS: stream" << Qt::hex << int(target.info.streamId) << "carries"
+                        << psStreamTypeName(type) << "although the map says" << psStreamTypeName(declared);
+        ++m_stats.typeMismatches;
+    }
     target.info.type = type;
     target.info.source = source;
     target.decided = true;
@@ -902,7 +915,6 @@ void PsDemuxer::flushPending(Stream &target)
 {
     std::vector<Stream::Held> held = std::move(target.held);
     target.held.clear();
-    target.heldBytes = 0;
     for (const Stream::Held &piece : held)
         emitPayload(target, piece.data, piece.pts, piece.dts, piece.flags);
 }
@@ -1078,14 +1090,12 @@ void PsDemuxer::classifyProbe()
         }
     }
     VideoSniffer sniffer;
-    const Evidence evidence = sniffer.feed(probe);
-    if (evidence == Evidence::H264
-        || (evidence == Evidence::None && sniffer.weakH264() >= kWeakVotesToDecide && sniffer.weakH265() == 0)) {
+    const auto decision = sniffer.feed(probe);
+    if (decision && decision->type == PsStreamType::H264) {
         setContent(PsContent::RawH264);
         return;
     }
-    if (evidence == Evidence::H265
-        || (evidence == Evidence::None && sniffer.weakH265() >= kWeakVotesToDecide && sniffer.weakH264() == 0)) {
+    if (decision && decision->type == PsStreamType::H265) {
         setContent(PsContent::RawH265);
         return;
     }

@@ -43,7 +43,8 @@ void RtpTcpFramer::reset()
     m_readPos = 0;
     m_framing = m_options.framing;
     m_ssrc = m_options.ssrc;
-    m_synced = true;
+    // Without the session's SSRC even the first packet has to prove itself (see candidate()).
+    m_synced = m_ssrc.has_value();
     m_scanned = 0;
 }
 
@@ -126,54 +127,60 @@ RtpTcpFramer::Peek RtpTcpFramer::peekAny(QByteArrayView data, qsizetype pos) con
         result.check = Check::NeedMore;
         return result;
     }
-    if (byteAt(data, pos) == '$') {
-        const Peek interleaved = peek(data, pos, RtpTcpFraming::Interleaved);
-        if (interleaved.check != Check::Bad)
-            return interleaved;
+    const Peek rfc4571 = peek(data, pos, RtpTcpFraming::Rfc4571);
+    if (byteAt(data, pos) != '$')
+        return rfc4571;
+    const Peek interleaved = peek(data, pos, RtpTcpFraming::Interleaved);
+    if (interleaved.check == Check::Bad || rfc4571.check == Check::Bad)
+        return interleaved.check == Check::Bad ? rfc4571 : interleaved;
+    if (interleaved.check == Check::NeedMore || rfc4571.check == Check::NeedMore) {
+        Peek result;
+        result.check = Check::NeedMore;
+        return result;
     }
-    return peek(data, pos, RtpTcpFraming::Rfc4571);
+    // Both read well (an RFC 4571 length of 0x24xx): the one the next packet agrees with wins.
+    std::uint32_t ssrc = 0;
+    const Check nextInterleaved = chain(data, pos, RtpTcpFraming::Interleaved, 2, ssrc);
+    const Check nextRfc4571 = chain(data, pos, RtpTcpFraming::Rfc4571, 2, ssrc);
+    if (nextInterleaved == Check::NeedMore || nextRfc4571 == Check::NeedMore) {
+        Peek result;
+        result.check = Check::NeedMore;
+        return result;
+    }
+    return nextRfc4571 == Check::Ok && nextInterleaved != Check::Ok ? rfc4571 : interleaved;
 }
 
-RtpTcpFramer::Check RtpTcpFramer::chain(QByteArrayView data, qsizetype pos, RtpTcpFraming framing,
+RtpTcpFramer::Check RtpTcpFramer::chain(QByteArrayView data, qsizetype pos, RtpTcpFraming framing, int length,
                                         std::uint32_t &ssrc) const
 {
     std::optional<std::uint32_t> seen;
-    for (int i = 0; i < kChainLength; ++i) {
+    for (int i = 0; i < length; ++i) {
         const Peek next = peek(data, pos, framing);
         if (next.check != Check::Ok)
             return next.check;
-        if (!next.rtcp) {
-            if (seen && *seen != next.ssrc)
-                return Check::Bad;
-            seen = next.ssrc;
-        }
+        if (i == 0 && next.rtcp)
+            return Check::Bad;
+        // RTCP from the device carries the same SSRC as its RTP.
+        if (seen && *seen != next.ssrc)
+            return Check::Bad;
+        seen = next.ssrc;
         pos += next.prefix + next.length;
     }
-    if (!seen)
-        return Check::Bad;
-    ssrc = *seen;
+    ssrc = seen.value_or(0);
     return Check::Ok;
 }
 
 RtpTcpFramer::Check RtpTcpFramer::payloadStartsWithPackHeader(QByteArrayView data, qsizetype pos,
                                                               const Peek &peek) const
 {
-    const qsizetype base = pos + peek.prefix;
-    const qsizetype end = base + peek.length;
-    const std::uint8_t first = byteAt(data, base);
-    qsizetype offset = base + RtpPacket::kFixedHeaderSize + 4 * qsizetype(first & 0x0F);
-    if ((first & 0x10) != 0) {
-        if (offset + 4 > end)
-            return Check::Bad;
-        if (offset + 4 > data.size())
-            return Check::NeedMore;
-        offset += 4 + 4 * ((qsizetype(byteAt(data, offset + 2)) << 8) | byteAt(data, offset + 3));
-    }
-    if (offset + 4 > end)
+    // Only the plain header devices send (no CSRC, no extension): with those, garbage in front
+    // of a real packet could shift the payload onto the real one's pack header.
+    const qsizetype payload = pos + peek.prefix + RtpPacket::kFixedHeaderSize;
+    if ((byteAt(data, pos + peek.prefix) & 0x1F) != 0 || payload + 4 > pos + peek.prefix + peek.length)
         return Check::Bad;
-    if (offset + 4 > data.size())
+    if (payload + 4 > data.size())
         return Check::NeedMore;
-    return data.sliced(offset, 4) == QByteArrayView("\x00\x00\x01\xBA", 4) ? Check::Ok : Check::Bad;
+    return data.sliced(payload, 4) == QByteArrayView("\x00\x00\x01\xBA", 4) ? Check::Ok : Check::Bad;
 }
 
 RtpTcpFramer::Check RtpTcpFramer::candidate(QByteArrayView data, qsizetype pos,
@@ -195,10 +202,31 @@ RtpTcpFramer::Check RtpTcpFramer::candidate(QByteArrayView data, qsizetype pos,
             return pack;
     }
     std::uint32_t ssrc = 0;
-    const Check chained = chain(data, pos, here.framing, ssrc);
+    const Check chained = chain(data, pos, here.framing, kChainLength, ssrc);
     if (chained == Check::Ok)
         adoptSsrc = ssrc;
     return chained;
+}
+
+qsizetype RtpTcpFramer::embeddedPacket(QByteArrayView data, qsizetype pos, const Peek &here) const
+{
+    if (!m_ssrc || here.rtcp)
+        return -1;
+    const char ssrc[4] = {char(*m_ssrc >> 24), char(*m_ssrc >> 16), char(*m_ssrc >> 8), char(*m_ssrc)};
+    const qsizetype bodyStart = pos + here.prefix + RtpPacket::kFixedHeaderSize;
+    const QByteArrayView frame = data.first(pos + here.prefix + here.length);
+    for (qsizetype at = bodyStart;;) {
+        const qsizetype hit = frame.indexOf(QByteArrayView(ssrc, 4), at);
+        if (hit < 0)
+            return -1;
+        const qsizetype start = hit - 8 - here.prefix;
+        if (start >= bodyStart) {
+            const Peek inner = peek(data, start, here.framing);
+            if (inner.check == Check::Ok && inner.ssrc == *m_ssrc)
+                return start;
+        }
+        at = hit + 1;
+    }
 }
 
 void RtpTcpFramer::loseSync()
@@ -245,7 +273,7 @@ qsizetype RtpTcpFramer::process(QByteArrayView data)
         if (valid && !here.rtcp && m_ssrc && here.ssrc != *m_ssrc) {
             // Another SSRC right at a packet boundary: believe it only if the stream goes on so.
             std::uint32_t ssrc = 0;
-            const Check chained = chain(data, pos, here.framing, ssrc);
+            const Check chained = chain(data, pos, here.framing, kChainLength, ssrc);
             if (chained == Check::NeedMore)
                 return pos;
             valid = chained == Check::Ok;
@@ -257,6 +285,15 @@ qsizetype RtpTcpFramer::process(QByteArrayView data)
                 return pos;
             const QByteArrayView packet = data.sliced(pos + here.prefix, here.length);
             if (here.rtcp || RtpPacket::parseHeader(packet)) {
+                // The device dropped the end of this packet and what followed: the next packet
+                // starts inside it. Go there and leave the broken one out.
+                const qsizetype embedded = embeddedPacket(data, pos, here);
+                if (embedded >= 0) {
+                    loseSync();
+                    m_stats.bytesSkipped += std::uint64_t(embedded - pos);
+                    pos = embedded;
+                    continue;
+                }
                 if (m_framing == RtpTcpFraming::Auto)
                     m_framing = here.framing;
                 if (!here.rtcp) {

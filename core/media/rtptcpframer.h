@@ -33,10 +33,13 @@ struct RtpTcpFramerStats {
 /// and the session's SSRC (given in the options, or adopted from the first packet).
 ///
 /// Devices that fall behind drop chunks of their send buffer, so a length then points into the
-/// middle of a packet. Instead of giving up the connection the framer searches forward for the
+/// middle of a packet, and the packet before it ends with the start of a later one (which the
+/// framer notices when that start carries the session's SSRC, and drops the broken packet).
+/// Instead of giving up the connection the framer searches forward for the
 /// next place where a plausible length is followed by an RTP header with the session's SSRC
-/// (while the SSRC is unknown: an RTP header whose payload starts with a PS pack header, or three
-/// well-formed packets in a row), counting the resync and the bytes skipped. A stream that goes
+/// (while the SSRC is unknown, also for the very first packet: an RTP header whose payload starts
+/// with a PS pack header, or three well-formed packets in a row), counting the resync and the
+/// bytes skipped. A stream that goes
 /// on with another SSRC (three well-formed packets that agree) is followed.
 ///
 /// The decisions depend only on the bytes, never on how they were cut into feed() calls.
@@ -89,9 +92,12 @@ private:
     qsizetype process(QByteArrayView data);
     Peek peek(QByteArrayView data, qsizetype pos, RtpTcpFraming framing) const;
     Peek peekAny(QByteArrayView data, qsizetype pos) const;
-    Check chain(QByteArrayView data, qsizetype pos, RtpTcpFraming framing, std::uint32_t &ssrc) const;
+    /// Checks `length` packets in a row from `pos`, the first RTP, all with one SSRC (given back).
+    Check chain(QByteArrayView data, qsizetype pos, RtpTcpFraming framing, int length, std::uint32_t &ssrc) const;
     Check payloadStartsWithPackHeader(QByteArrayView data, qsizetype pos, const Peek &peek) const;
     Check candidate(QByteArrayView data, qsizetype pos, std::optional<std::uint32_t> &adoptSsrc) const;
+    /// Where another packet with the session's SSRC starts inside the packet at `pos`, or -1.
+    qsizetype embeddedPacket(QByteArrayView data, qsizetype pos, const Peek &peek) const;
     void loseSync();
 
     Options m_options;
