@@ -482,10 +482,6 @@ void PsDemuxer::markDiscontinuity()
     m_skipRemaining = 0;
     m_unboundedStream.reset();
     loseSync();
-    for (Stream &stream : m_streams) {
-        if (stream.seen)
-            stream.discontinuity = true;
-    }
 }
 
 void PsDemuxer::finish()
@@ -564,10 +560,6 @@ qsizetype PsDemuxer::process(QByteArrayView data, bool atEnd)
             return atEnd ? size : pos;
         case Parse::Lost:
             loseSync();
-            for (Stream &stream : m_streams) {
-                if (stream.seen)
-                    stream.discontinuity = true;
-            }
             // Not a structure we can read: step over its first byte and search from there.
             collectProbe(data.sliced(pos, 1));
             ++pos;
@@ -1048,6 +1040,10 @@ void PsDemuxer::loseSync()
     if (m_synced)
         ++m_stats.resyncs;
     m_synced = false;
+    for (Stream &stream : m_streams) {
+        if (stream.seen)
+            stream.discontinuity = true;
+    }
 }
 
 void PsDemuxer::setSynced()

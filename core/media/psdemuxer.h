@@ -139,7 +139,8 @@ struct PsDemuxerStats {
 /// A bounded PES payload is delivered whole in one callback, a length-0 video PES in pieces as
 /// it arrives. The payload of a video stream whose codec is not known yet is held (bounded)
 /// until a NAL header tells, so that the first callback already carries the right type.
-/// Memory is bounded by the largest PES packet (64 KiB) plus that held payload.
+/// Memory is bounded: the largest PES packet (64 KiB), that held payload (kMaxSniffBytes per
+/// stream) and the bytes kept to classify input without PS structure (kProbeBytes).
 ///
 /// The output depends only on the bytes, not on how they were cut into feed() calls (apart from
 /// how a length-0 PES is split into pieces). Not thread-safe; callbacks must not call back into
@@ -195,7 +196,7 @@ private:
     bool searchSync(QByteArrayView data, qsizetype &pos, bool atEnd);
     enum class Candidate : std::uint8_t { No, NeedMore, Yes };
     Candidate syncCandidate(QByteArrayView data, qsizetype pos, bool acceptPes) const;
-    void loseSync();
+    void loseSync(); ///< bytes of every stream may be missing from here on
     void setSynced();
     void collectProbe(QByteArrayView skipped);
     void classifyProbe();

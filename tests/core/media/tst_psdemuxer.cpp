@@ -356,7 +356,7 @@ void TestPsDemuxer::initTestCase()
     const QString h265 = dir + u"/v.h265"_s;
     const QString mp2 = dir + u"/a.mp2"_s;
     QVERIFY(make({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=320x240:rate=25:duration=2"_s, u"-c:v"_s,
-                  u"libx264"_s, u"-preset"_s, u"veryfast"_s, u"-g"_s, u"25"_s, u"-bf"_s, u"2"_s, u"-pix_fmt"_s,
+                  u"libx264"_s, u"-preset"_s, u"veryfast"_s, u"-g"_s, u"25"_s, u"-bf"_s, u"0"_s, u"-pix_fmt"_s,
                   u"yuv420p"_s, u"-f"_s, u"h264"_s, h264}));
     QVERIFY(make({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=320x240:rate=25:duration=2"_s, u"-c:v"_s,
                   u"libx265"_s, u"-preset"_s, u"ultrafast"_s, u"-x265-params"_s,
@@ -379,7 +379,15 @@ void TestPsDemuxer::initTestCase()
     mux(u"vob_h265"_s, h265, u"vob"_s, false);
     mux(u"vob_h265_mp2"_s, h265, u"vob"_s, true);
     mux(u"mpeg1system_h265"_s, h265, u"mpeg"_s, false);
-    QCOMPARE(m_fixtures.size(), std::size_t(6));
+    // B-frames need time stamps from the encoder (a raw .h264 gives ffmpeg none to copy), so this
+    // one is encoded straight into the PS: PES with PTS and DTS.
+    const QString bframes = dir + u"/vob_h264_bframes_mp2.mpg"_s;
+    if (make({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=320x240:rate=25:duration=2"_s, u"-i"_s, mp2,
+              u"-map"_s, u"0:v"_s, u"-map"_s, u"1:a"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s,
+              u"-g"_s, u"25"_s, u"-bf"_s, u"2"_s, u"-pix_fmt"_s, u"yuv420p"_s, u"-c:a"_s, u"copy"_s, u"-f"_s,
+              u"vob"_s, bframes}))
+        m_fixtures[u"vob_h264_bframes_mp2"_s] = bframes;
+    QCOMPARE(m_fixtures.size(), std::size_t(7));
 }
 
 // ---- hand-made ---------------------------------------------------------------------------------
@@ -886,8 +894,8 @@ void TestPsDemuxer::ffmpegMuxed_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<Chunking>("chunking");
-    for (const char *name : {"vob_h264_mp2", "dvd_h264", "mpeg1system_h264_mp2", "vob_h265", "vob_h265_mp2",
-                             "mpeg1system_h265"}) {
+    for (const char *name : {"vob_h264_mp2", "vob_h264_bframes_mp2", "dvd_h264", "mpeg1system_h264_mp2", "vob_h265",
+                             "vob_h265_mp2", "mpeg1system_h265"}) {
         QTest::addRow("%s whole", name) << QString::fromLatin1(name) << Chunking::Whole;
         QTest::addRow("%s random chunks", name) << QString::fromLatin1(name) << Chunking::Random;
     }
@@ -917,6 +925,31 @@ void TestPsDemuxer::ffmpegMuxed()
     QVERIFY(video != out.infos.end());
     QCOMPARE(video->type, h265 ? PsStreamType::H265 : PsStreamType::H264);
     QCOMPARE(video->source, TypeSource::Sniffed); // ffmpeg writes no map
+    // Time stamps: every PTS/DTS pair the demuxer reports is one ffprobe reports for an access
+    // unit (ffprobe also fills in those of access units whose PES carried none).
+    const auto probed = runFfmpeg({u"-select_streams"_s, u"v:0"_s, u"-show_entries"_s, u"packet=pts,dts"_s,
+                                   u"-of"_s, u"csv=p=0"_s, path},
+                                  nullptr, u"ffprobe"_s);
+    QVERIFY(probed);
+    std::set<std::pair<qint64, qint64>> probedStamps;
+    for (const QByteArray &line : probed->split('\n')) {
+        const QList<QByteArray> fields = line.trimmed().split(',');
+        if (fields.size() == 2)
+            probedStamps.insert({fields[0].toLongLong(), fields[1].toLongLong()});
+    }
+    int stamped = 0;
+    bool sawDts = false;
+    for (const auto &payload : out.payloads) {
+        if (payload.kind != EsKind::Video || !payload.pts)
+            continue;
+        ++stamped;
+        sawDts = sawDts || payload.dts.has_value();
+        const std::pair<qint64, qint64> stamp{qint64(*payload.pts), qint64(payload.dts.value_or(*payload.pts))};
+        QVERIFY2(probedStamps.count(stamp),
+                 qPrintable(u"PTS %1 DTS %2 unknown to ffprobe"_s.arg(stamp.first).arg(stamp.second)));
+    }
+    QVERIFY2(stamped >= 10, qPrintable(QString::number(stamped)));
+    QCOMPARE(sawDts, name.contains(u"bframes"_s));
     if (name.contains(u"mp2"_s)) {
         const auto audio = std::find_if(out.infos.begin(), out.infos.end(),
                                         [](const PsStreamInfo &info) { return info.kind == EsKind::Audio; });
