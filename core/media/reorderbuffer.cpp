@@ -57,6 +57,8 @@ void ReorderBuffer::push(RtpPacket packet, qint64 nowMs)
                 return;
             }
         }
+        if (forwardDistance(m_next, sequence) >= m_window)
+            m_starting = false; // far ahead: what is held has to go now
         while (forwardDistance(m_next, sequence) >= m_window)
             advance();
         if (std::int16_t(sequence - m_highest) < 0)

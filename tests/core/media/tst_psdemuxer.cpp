@@ -1004,7 +1004,7 @@ void TestPsDemuxer::rtpLossRecovers()
 {
     // Lost RTP packets: every video payload that comes out is a whole, untouched PES payload of
     // the original (a partial one is never passed on), the ones after a loss are flagged, and
-    // most of the stream survives.
+    // only the PES packets a loss touched are missing.
     if (!m_ffmpeg)
         QSKIP("ffmpeg is not installed; the PS fixtures are made with it at test time");
     const QByteArray ps = readFile(m_fixtures.at(u"vob_h264_mp2"_s));
@@ -1017,13 +1017,13 @@ void TestPsDemuxer::rtpLossRecovers()
             originalVideoBytes += payload.data.size();
         }
     }
-    QList<QByteArray> packets = packetize(ps, 0x0BEBC201, 100);
-    QRandomGenerator random(5);
+    const QList<QByteArray> packets = packetize(ps, 0x0BEBC201, 100, 500);
     QList<QByteArray> sent;
-    for (const QByteArray &packet : std::as_const(packets)) {
-        if (random.bounded(50) != 0) // 2 % loss
-            sent.append(packet);
+    for (qsizetype i = 0; i < packets.size(); ++i) {
+        if (i % 20 != 7) // 5 % loss, never the last packet (its loss could not be noticed)
+            sent.append(packets[i]);
     }
+    QVERIFY(packets.size() > 100);
     RtpToPs receiver({64, 50, 3000, 100});
     qint64 nowMs = 0;
     for (const QByteArray &bytes : std::as_const(sent)) {
@@ -1045,7 +1045,11 @@ void TestPsDemuxer::rtpLossRecovers()
         flagged += payload.flags.testFlag(PesFlag::Discontinuity) ? 1 : 0;
     }
     QVERIFY(flagged > 0);
-    QVERIFY(videoBytes > originalVideoBytes * 8 / 10);
+    // A lost 500-byte packet overlaps at most two of ffmpeg's 2048-byte packs; only their PES
+    // may be lost, the demuxer finds the next pack.
+    const qsizetype lostPackets = packets.size() - sent.size();
+    QVERIFY2(originalVideoBytes - videoBytes <= lostPackets * 2 * 2048,
+             qPrintable(u"%1 of %2 video bytes lost"_s.arg(originalVideoBytes - videoBytes).arg(originalVideoBytes)));
     QCOMPARE(receiver.demuxer.content(), PsContent::ProgramStream);
 }
 
