@@ -6,6 +6,7 @@
 #include "media/psdemuxer.h"
 
 #include <QList>
+#include <QLoggingCategory>
 
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,12 @@
 using namespace Vigil::Media;
 
 namespace {
+
+// Mismatch and map messages would flood the fuzzer's output and slow it down.
+[[maybe_unused]] const bool g_quiet = [] {
+    QLoggingCategory::setFilterRules(QStringLiteral("vigil.*=false"));
+    return true;
+}();
 
 struct Run {
     std::map<int, QByteArray> es;
