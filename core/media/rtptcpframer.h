@@ -30,19 +30,22 @@ struct RtpTcpFramerStats {
 /// Both framings GB/T 28181 devices use are understood and told apart by the first packet
 /// (or fixed in the options). Every length is checked against the packet it announces: RTP
 /// version 2, a length between the smallest packet and `maxPacketSize`, a header that parses,
-/// and the session's SSRC (given in the options, or adopted from the first packet).
+/// and the session's SSRC (given in the options, or learnt from the stream).
 ///
-/// Devices that fall behind drop chunks of their send buffer, so a length then points into the
-/// middle of a packet, and the packet before it ends with the start of a later one (which the
-/// framer notices when that start carries the session's SSRC, and drops the broken packet).
-/// Instead of giving up the connection the framer searches forward for the
-/// next place where a plausible length is followed by an RTP header with the session's SSRC
-/// (while the SSRC is unknown, also for the very first packet: an RTP header whose payload starts
-/// with a PS pack header, or three well-formed packets in a row), counting the resync and the
-/// bytes skipped. A stream that goes
-/// on with another SSRC (three well-formed packets that agree) is followed.
+/// Devices that fall behind drop chunks of their send buffer: a packet then ends with the start
+/// of a later one, and the length after it points into garbage. Instead of giving up the
+/// connection the framer resynchronises and counts the resync and the bytes skipped:
+///  - a packet with the start of another packet of the session inside it is dropped, and
+///    framing goes on from that start;
+///  - after an invalid length or header it searches forward for a plausible length followed by
+///    an RTP header with the session's SSRC;
+///  - while the SSRC is unknown (also for the very first packet when the options give none), a
+///    packet counts when its payload starts with a PS pack header, or when three well-formed
+///    packets with one SSRC follow each other;
+///  - a stream that goes on with another SSRC (three well-formed packets that agree) is followed.
 ///
-/// The decisions depend only on the bytes, never on how they were cut into feed() calls.
+/// The decisions depend only on the bytes, never on how they were cut into feed() calls; a
+/// candidate that needs more bytes to be judged (at most three packets) waits for them.
 /// Not thread-safe; the output callback must not call back into the framer.
 class RtpTcpFramer {
 public:

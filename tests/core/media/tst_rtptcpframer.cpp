@@ -281,6 +281,19 @@ private Q_SLOTS:
         }
     }
 
+    void deviceUsesAnotherSsrcThanOffered()
+    {
+        // The SDP said y=0200000001, the device sends its own SSRC from the first packet on.
+        const QList<QByteArray> packets = makePackets(40, 0x05F5ED76);
+        QByteArray stream;
+        for (const QByteArray &packet : packets)
+            stream += lengthPrefixed(packet);
+        const Result result = frame(stream, {RtpTcpFraming::Auto, 65535, kSsrc}, 500);
+        QCOMPARE(result.packets, packets);
+        QCOMPARE(result.stats.ssrcChanges, 1u);
+        QCOMPARE(result.ssrc, std::optional<std::uint32_t>(0x05F5ED76));
+    }
+
     void maxPacketSizeBounds()
     {
         const QList<QByteArray> small = makePackets(5, kSsrc, 0, 500);
