@@ -841,6 +841,12 @@ PsDemuxer::Stream &PsDemuxer::stream(std::uint8_t streamId)
 
 void PsDemuxer::resolveType(Stream &target)
 {
+    if (!target.decided && !target.held.empty()) {
+        // A new map while still guessing: settle what is held first, so that maps changing
+        // over and over cannot make it grow without bound.
+        const SniffDecision decision = target.sniffer.fallback();
+        decide(target, decision.type, decision.source);
+    }
     const auto declared = PsStreamType(m_psmTypes[target.info.streamId]);
     target.info.declaredType = declared;
     target.info.kind = kindOf(declared).value_or(target.info.streamId >= 0xE0 ? EsKind::Video : EsKind::Audio);

@@ -1057,42 +1057,59 @@ void TestPsDemuxer::rtpLossRecovers()
 
 void TestPsDemuxer::sharedPsFiles_data()
 {
+    // Every ps_*.mpg there; the clip it was muxed from follows from its name
+    // (ps_<muxer>_<resolution>_<codec>... -> clip_<resolution>25_<codec>).
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("clip");
-    QTest::newRow("ffmpeg vob 1080p H.264 + MP2") << u"ps_ffmpeg_vob_1080p_h264_mp2"_s << u"clip_1080p25_h264"_s;
-    QTest::newRow("ffmpeg dvd 1080p H.264") << u"ps_ffmpeg_dvd_1080p_h264"_s << u"clip_1080p25_h264"_s;
-    QTest::newRow("ffmpeg MPEG-1 system 1080p H.264 + MP2")
-        << u"ps_ffmpeg_mpeg1sys_1080p_h264_mp2"_s << u"clip_1080p25_h264"_s;
-    QTest::newRow("ffmpeg vob 720p H.265") << u"ps_ffmpeg_vob_720p_h265"_s << u"clip_720p25_h265"_s;
-    QTest::newRow("gst 1080p H.264") << u"ps_gst_1080p_h264"_s << u"clip_1080p25_h264"_s;
-    QTest::newRow("gst 1080p H.264 + AAC") << u"ps_gst_1080p_h264_aac"_s << u"clip_1080p25_h264"_s;
-    QTest::newRow("gst 2160p H.264") << u"ps_gst_2160p_h264"_s << u"clip_2160p25_h264"_s;
+    const QStringList files = QDir(sharedMedia()).entryList({u"ps_*.mpg"_s}, QDir::Files, QDir::Name);
+    if (files.isEmpty()) {
+        QTest::newRow("none") << QString() << QString();
+        return;
+    }
+    for (const QString &file : files) {
+        const QStringList parts = file.chopped(4).split(u'_');
+        QString clip;
+        for (qsizetype i = 1; i + 1 < parts.size(); ++i) {
+            if (parts[i].endsWith(u'p') && parts[i + 1].startsWith(u'h'))
+                clip = u"clip_%1%2_%3"_s.arg(parts[i], u"25"_s, parts[i + 1]);
+        }
+        QTest::newRow(qPrintable(file)) << file.chopped(4) << clip;
+    }
 }
 
 void TestPsDemuxer::sharedPsFiles()
 {
     QFETCH(QString, file);
     QFETCH(QString, clip);
+    if (file.isEmpty())
+        QSKIP(qPrintable(u"no ps_*.mpg in %1 (an optional folder beside the checkout)"_s.arg(sharedMedia())));
     if (const QString why = whyNot(u'/' + file + u".mpg"_s, NeedFfmpeg::Yes); !why.isEmpty())
         QSKIP(qPrintable(why));
     const QString path = sharedMedia() + u'/' + file + u".mpg"_s;
-    const bool h265 = clip.contains(u"h265"_s);
+    const QByteArray input = readFile(path);
+    const Collected first = demux(input);
+    const auto video = std::find_if(first.infos.begin(), first.infos.end(),
+                                    [](const PsStreamInfo &info) { return info.kind == EsKind::Video; });
+    QVERIFY(video != first.infos.end());
+    const bool h265 = video->type == PsStreamType::H265;
     const auto reference = ffmpegExtractVideo(path, h265 ? u"hevc"_s : u"h264"_s);
     QVERIFY(reference);
-    const QByteArray input = readFile(path);
+    const QString refs = sharedMedia() + u"/refs/"_s + clip + u".md5"_s;
     for (Chunking chunking : {Chunking::Whole, Chunking::Random}) {
         PsDemuxerStats stats;
         const Collected out = demux(input, chunking, &stats);
         const QByteArray es = out.videoEs();
         QCOMPARE(es.size(), reference->size());
         QVERIFY(es == *reference);
-        QCOMPARE(countAccessUnits(es, h265 ? Codec::H265 : Codec::H264),
-                 lineCount(sharedMedia() + u"/refs/"_s + clip + u".md5"_s));
+        if (QFile::exists(refs))
+            QCOMPARE(countAccessUnits(es, h265 ? Codec::H265 : Codec::H264), lineCount(refs));
         QCOMPARE(out.contents, std::vector<PsContent>{PsContent::ProgramStream});
         QCOMPARE(stats.resyncs, 0u);
     }
+    if (!QFile::exists(refs))
+        qInfo("%s: no reference frame count (%s)", qPrintable(file), qPrintable(refs));
     // The clip itself, when ffmpeg copied it unchanged (gst adds access unit delimiters).
-    if (file.startsWith(u"ps_ffmpeg"_s))
+    if (file.startsWith(u"ps_ffmpeg"_s) && !clip.isEmpty())
         QVERIFY(*reference == readFile(sharedMedia() + u'/' + clip + (h265 ? u".h265"_s : u".h264"_s)));
 }
 
