@@ -23,7 +23,8 @@ ReorderBuffer::ReorderBuffer(const Options &options, Output output)
     m_options.maxHoldMs = std::max<qint64>(m_options.maxHoldMs, 0);
     m_options.maxMisorder = std::clamp(m_options.maxMisorder, 0, 16384);
     m_options.maxDropout = std::clamp(m_options.maxDropout, 1, 32768);
-    int size = 1;
+    // At least 2 slots: a confirmed stream reset stores two packets before releasing any.
+    int size = 2;
     while (size < m_options.maxPackets)
         size <<= 1;
     m_slots.resize(std::size_t(size));

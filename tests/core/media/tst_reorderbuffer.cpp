@@ -245,6 +245,21 @@ private Q_SLOTS:
         QCOMPARE(h.out[4].continuity, Continuity::Continuous);
     }
 
+    void resetWithSinglePacketBuffer()
+    {
+        // maxPackets 1 (no reordering at all) must still take a confirmed reset, which stores two
+        // packets at once (found by fuzz_reorderbuffer).
+        Harness h({1, 0, 100, 10});
+        h.push(10, 0);
+        h.push(11, 1);
+        h.push(5000, 2);
+        h.push(5001, 3);
+        h.push(5002, 4);
+        QCOMPARE(h.sequences(), (Seqs{10, 11, 5000, 5001, 5002}));
+        QCOMPARE(h.buffer.stats().resets, 1u);
+        QCOMPARE(h.buffer.heldPackets(), 0);
+    }
+
     void strayPacketDiscarded()
     {
         Harness h;
