@@ -128,8 +128,10 @@ void MainWindow::build()
     m_sipAddressLabel = new QLabel(this);
     m_sipAddressLabel->setObjectName(u"sipAddress"_s);
     m_sipAddressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    for (QLabel *label : {m_deviceCountLabel, m_streamCountLabel, m_bitrateLabel, m_sipAddressLabel})
+    for (QLabel *label : {m_deviceCountLabel, m_streamCountLabel, m_bitrateLabel, m_sipAddressLabel}) {
+        label->setContentsMargins(6, 0, 6, 0);
         statusBar()->addPermanentWidget(label);
+    }
 
     createActions();
 
@@ -254,6 +256,10 @@ void MainWindow::updateStatus()
     m_deviceCountLabel->setText(tr("Devices online: %1/%2").arg(counts.online).arg(counts.devices));
     m_streamCountLabel->setText(tr("Streams: %1").arg(m_grid->openStreamCount()));
     m_bitrateLabel->setText(tr("Inbound: %1").arg(Format::bitrate(m_grid->inboundBitrateBps())));
+    // Room for the widest value, so that the status bar does not jitter as the rate changes.
+    m_bitrateLabel->setMinimumWidth(m_bitrateLabel->fontMetrics().horizontalAdvance(
+                                        tr("Inbound: %1").arg(Format::bitrate(999'900'000)))
+                                    + 12);
 }
 
 void MainWindow::updateWelcome()

@@ -74,7 +74,9 @@ EventLogWidget::EventLogWidget(Devices::EventLog &log, const Devices::DeviceRegi
     m_view->horizontalHeader()->resizeSection(EventLogModel::TimeColumn,
                                               m_view->fontMetrics().horizontalAdvance(u"0000-00-00 00:00:00__"_s));
     m_view->horizontalHeader()->resizeSection(EventLogModel::DeviceColumn,
-                                              m_view->fontMetrics().horizontalAdvance(u"34020000001320000001__"_s));
+                                              m_view->fontMetrics().horizontalAdvance(u"NVR-0000 (34020000001320000001)__"_s));
+    m_view->horizontalHeader()->resizeSection(EventLogModel::KindColumn,
+                                              m_view->fontMetrics().horizontalAdvance(u"Authentication failed__"_s));
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     layout->addWidget(m_view);
 

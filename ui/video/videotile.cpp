@@ -169,6 +169,7 @@ void VideoTile::openStream()
     m_hasFrame = false;
     m_stalled = false;
     m_frameRate = 0;
+    m_frameIntervalMs = 0;
     m_ratePublished = 0;
     m_openedAt = m_rateSampledAt = LatestFrameSlot::Clock::now();
     m_stream = m_backend.openStream(m_channelId, m_profile, m_slot);
@@ -271,14 +272,17 @@ void VideoTile::tick(LatestFrameSlot::Clock::time_point now)
     const auto sinceSample = now - m_rateSampledAt;
     if (sinceSample >= 1s) {
         const double seconds = std::chrono::duration<double>(sinceSample).count();
-        m_frameRate = double(counters.published - m_ratePublished) / seconds;
+        const auto frames = counters.published - m_ratePublished;
+        m_frameRate = double(frames) / seconds;
+        // The usual gap between pictures, from windows that had a few: a 1 fps camera is not
+        // stalled after 2 s, and a stall must not teach us that long gaps are normal.
+        if (frames >= 2)
+            m_frameIntervalMs = std::int64_t(1000.0 * seconds / double(frames));
         m_ratePublished = counters.published;
         m_rateSampledAt = now;
     }
     if (m_hasFrame) {
-        auto threshold = std::chrono::milliseconds(kStallThresholdMs);
-        if (m_frameRate > 0)
-            threshold = std::max(threshold, std::chrono::milliseconds(qint64(4000.0 / m_frameRate)));
+        const auto threshold = std::chrono::milliseconds(std::max<std::int64_t>(kStallThresholdMs, 4 * m_frameIntervalMs));
         m_stalled = now - counters.lastPublish > threshold;
     }
     updateState();

@@ -46,7 +46,7 @@ public:
     };
     Q_ENUM(State)
 
-    /// No picture for this long (or 4 frame intervals, whichever is longer) counts as stalled.
+    /// No picture for this long (or 4 usual frame intervals, whichever is longer) is a stall.
     static constexpr int kStallThresholdMs = 2000;
 
     VideoTile(int index, ConsoleBackend &backend, QWidget *parent = nullptr);
@@ -168,6 +168,7 @@ private:
     LatestFrameSlot::Clock::time_point m_retryAt;
     int m_retryCount = 0;
     double m_frameRate = 0;
+    std::int64_t m_frameIntervalMs = 0; ///< usual gap between pictures while they come
     std::uint64_t m_ratePublished = 0;
     LatestFrameSlot::Clock::time_point m_rateSampledAt;
 };

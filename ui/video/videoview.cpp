@@ -4,6 +4,7 @@
 #include "vigilresources.h"
 
 #include <QOpenGLContext>
+#include <QOpenGLPaintDevice>
 #include <QOpenGLShaderProgram>
 #include <QPainter>
 #include <QPainterPath>
@@ -183,6 +184,7 @@ void VideoView::releaseGl()
     m_vertices.destroy();
     m_vao.destroy();
     m_program.reset();
+    m_paintDevice.reset();
 }
 
 void VideoView::uploadPlane(int index, const YuvFrame &frame)
@@ -261,7 +263,14 @@ void VideoView::drawPicture()
 
 void VideoView::paintGL()
 {
-    QPainter painter(this);
+    // Paint through our own device on the widget's framebuffer: QPainter(this) would be
+    // redirected while the window is grabbed (QWidget::grab()), and the overlay lost.
+    const qreal ratio = devicePixelRatioF();
+    if (!m_paintDevice)
+        m_paintDevice = std::make_unique<QOpenGLPaintDevice>();
+    m_paintDevice->setSize(QSize(qRound(width() * ratio), qRound(height() * ratio)));
+    m_paintDevice->setDevicePixelRatio(ratio);
+    QPainter painter(m_paintDevice.get());
     painter.beginNativePainting();
     glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);

@@ -12,6 +12,7 @@
 #include <array>
 #include <memory>
 
+class QOpenGLPaintDevice;
 class QOpenGLShaderProgram;
 class QPainter;
 
@@ -78,6 +79,7 @@ private:
     VideoOverlay m_overlay;
 
     std::unique_ptr<QOpenGLShaderProgram> m_program;
+    std::unique_ptr<QOpenGLPaintDevice> m_paintDevice;
     QOpenGLBuffer m_vertices{QOpenGLBuffer::VertexBuffer};
     QOpenGLVertexArrayObject m_vao;
     std::array<GLuint, 3> m_textures{};
