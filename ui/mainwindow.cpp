@@ -166,7 +166,7 @@ void MainWindow::createActions()
     m_fileMenu = menuBar()->addMenu(QString());
     m_settingsAction = m_fileMenu->addAction(Icons::settings(), QString(), this, &MainWindow::openSettings);
     m_settingsAction->setObjectName(u"settings"_s);
-    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
@@ -186,11 +186,10 @@ void MainWindow::createActions()
     m_fullScreenAction->setCheckable(true);
     // Shortcuts must keep working in full screen, where the menu bar is hidden.
     addAction(m_fullScreenAction);
-    auto *leaveFullScreen = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    connect(leaveFullScreen, &QShortcut::activated, this, [this] {
-        if (isFullScreen())
-            toggleFullScreen();
-    });
+    // Escape leaves full screen; enabled only there, so that it means nothing else meanwhile.
+    m_leaveFullScreen = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_leaveFullScreen->setEnabled(false);
+    connect(m_leaveFullScreen, &QShortcut::activated, this, &MainWindow::toggleFullScreen);
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_grid->snapshotAction());
     m_viewMenu->addAction(m_grid->closeAction());
@@ -346,6 +345,7 @@ void MainWindow::toggleFullScreen()
         statusBar()->setVisible(m_statusBarWasVisible);
     }
     m_fullScreenAction->setChecked(isFullScreen());
+    m_leaveFullScreen->setEnabled(isFullScreen());
 }
 
 void MainWindow::saveSession() const

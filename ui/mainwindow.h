@@ -8,6 +8,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QShortcut;
 class QStackedWidget;
 class QToolBar;
 
@@ -94,6 +95,7 @@ private:
     QAction *m_settingsAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
+    QShortcut *m_leaveFullScreen = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
 

@@ -1493,18 +1493,6 @@ If the device keeps registering, it comes back unless the server accepts known d
         <source>No free tile left: %1 of the channels were not opened.</source>
         <translation>没有空闲窗口：%1 个通道未打开。</translation>
     </message>
-    <message>
-        <source>device %1: %2</source>
-        <translation>设备 %1：%2</translation>
-    </message>
-    <message>
-        <source>the device is not in the list any more</source>
-        <translation>该设备已不在列表中</translation>
-    </message>
-    <message>
-        <source>the device reports the channel offline</source>
-        <translation>设备上报该通道离线</translation>
-    </message>
 </context>
 <context>
     <name>Vigil::Ui::VideoTile</name>
@@ -1653,6 +1641,18 @@ Retrying in %2 s</source>
     <message>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>the device is not in the list any more</source>
+        <translation>该设备已不在列表中</translation>
+    </message>
+    <message>
+        <source>device %1: %2</source>
+        <translation>设备 %1：%2</translation>
+    </message>
+    <message>
+        <source>the device reports the channel offline</source>
+        <translation>设备上报该通道离线</translation>
     </message>
 </context>
 <context>

@@ -247,8 +247,19 @@ private Q_SLOTS:
         QTRY_COMPARE(window.findChild<QDockWidget *>(u"ptzDock"_s)->windowTitle(), u"PTZ Control"_s);
     }
 
+    void screenshotOfABusyConsole_data()
+    {
+        QTest::addColumn<int>("language");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("English") << int(Ui::Language::English) << u"mainwindow.png"_s;
+        QTest::newRow("Chinese") << int(Ui::Language::Chinese) << u"mainwindow_zh_CN.png"_s;
+    }
+
     void screenshotOfABusyConsole()
     {
+        QFETCH(int, language);
+        QFETCH(QString, file);
+        Ui::Localization::apply(Ui::Language(language));
         UiTest::TestBackend backend;
         addSite(backend);
         backend.eventLog.add(Devices::EventKind::DeviceRegistered, kNvr.toString(), {u"192.0.2.10:5060"_s, u"UDP"_s});
@@ -284,13 +295,14 @@ private Q_SLOTS:
 
         const QImage shot = window.grab().toImage();
         QVERIFY(!shot.isNull());
-        const QString path = QDir(QCoreApplication::applicationDirPath()).filePath(u"mainwindow.png"_s);
+        const QString path = QDir(QCoreApplication::applicationDirPath()).filePath(file);
         QVERIFY(shot.save(path));
         qInfo("screenshot: %s", qPrintable(path));
         // The first tile shows its picture (bars at the top left of the tile).
         const QPoint tile0 = grid->tile(0)->view()->mapTo(&window, grid->tile(0)->view()->pictureRect().topLeft());
         const qreal scale = qreal(shot.width()) / window.width();
         QVERIFY(UiTest::closeTo(shot.pixel(int((tile0.x() + 10) * scale), int((tile0.y() + 40) * scale)), Qt::white, 12));
+        Ui::Localization::apply(Ui::Language::English);
     }
 };
 

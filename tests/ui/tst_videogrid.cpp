@@ -145,6 +145,34 @@ private Q_SLOTS:
         QVERIFY(f.grid->layoutActions().at(6)->isChecked());
     }
 
+    void keyboardMovesTheSelection()
+    {
+        Fixture f;
+        f.grid->setGridLayout(Layout::OnePlusFive);
+        f.grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(f.grid.get()));
+        // 1+5: the big tile 0, tiles 1 and 2 down its right, 3, 4 and 5 along the bottom.
+        QTest::keyClick(f.grid.get(), Qt::Key_Right);
+        QCOMPARE(f.grid->selectedIndex(), 1);
+        QTest::keyClick(f.grid.get(), Qt::Key_Down);
+        QCOMPARE(f.grid->selectedIndex(), 2);
+        QTest::keyClick(f.grid.get(), Qt::Key_Down);
+        QCOMPARE(f.grid->selectedIndex(), 5);
+        QTest::keyClick(f.grid.get(), Qt::Key_Left);
+        QCOMPARE(f.grid->selectedIndex(), 4);
+        QTest::keyClick(f.grid.get(), Qt::Key_Up);
+        QCOMPARE(f.grid->selectedIndex(), 0);
+        QTest::keyClick(f.grid.get(), Qt::Key_Up);
+        QCOMPARE(f.grid->selectedIndex(), 0);
+        f.grid->openChannel(cameraId(1), 0);
+        QTest::keyClick(f.grid.get(), Qt::Key_Return);
+        QCOMPARE(f.grid->maximizedIndex(), 0);
+        QTest::keyClick(f.grid.get(), Qt::Key_Return);
+        QCOMPARE(f.grid->maximizedIndex(), -1);
+        QTest::keyClick(f.grid.get(), Qt::Key_Delete);
+        QVERIFY(f.grid->tile(0)->channelId().isEmpty());
+    }
+
     void maximisesAndRestores()
     {
         Fixture f;
@@ -285,6 +313,18 @@ private Q_SLOTS:
         QVERIFY(!tile->view()->overlay().dimPicture);
         const QImage live = tile->view()->grabFramebuffer();
         QVERIFY(UiTest::closeTo(live.pixel(live.width() / 2, live.height() / 2), Qt::green));
+
+        // The pointer over the tile shows the stream's numbers.
+        f.backend.openStreamFor(cameraId(1))->stream->setStats({u"H.265"_s, u"TCP passive"_s, 4'200'000, 3});
+        QEnterEvent enter(QPointF(10, 10), QPointF(10, 10), QPointF(10, 10));
+        QApplication::sendEvent(tile, &enter);
+        const QStringList stats = tile->view()->overlay().statsLines;
+        QVERIFY2(stats.contains(u"320 × 180"_s), qPrintable(stats.join(u" | "_s)));
+        QVERIFY(stats.join(u' ').contains(u"H.265  4.2 Mbit/s"_s));
+        QVERIFY(stats.contains(u"3 packets lost"_s));
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(tile, &leave);
+        QVERIFY(tile->view()->overlay().statsLines.isEmpty());
 
         // No picture for longer than the threshold: stalled, darkened, said so.
         const auto later = Ui::LatestFrameSlot::Clock::now() + std::chrono::milliseconds(VideoTile::kStallThresholdMs) + 1s;

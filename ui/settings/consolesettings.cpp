@@ -1,5 +1,8 @@
 #include "consolesettings.h"
 
+#include "appearance.h"
+#include "localization.h"
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -63,6 +66,12 @@ QString ConsoleSettings::defaultSnapshotFolder()
 QString ConsoleSettings::effectiveSnapshotFolder() const
 {
     return snapshotFolder.trimmed().isEmpty() ? defaultSnapshotFolder() : snapshotFolder;
+}
+
+void applyConsoleSettings(const ConsoleSettings &settings)
+{
+    Localization::apply(settings.language);
+    Appearance::apply(settings.theme);
 }
 
 } // namespace Vigil::Ui

@@ -32,4 +32,8 @@ struct ConsoleSettings {
     friend bool operator==(const ConsoleSettings &, const ConsoleSettings &) = default;
 };
 
+/// Applies the language and theme of `settings` (what the console's main() does at start,
+/// before the main window is created). GUI thread.
+void applyConsoleSettings(const ConsoleSettings &settings);
+
 } // namespace Vigil::Ui

@@ -6,12 +6,15 @@
 #include "videotile.h"
 
 #include <QAction>
+#include <QKeyEvent>
 #include <QActionGroup>
 #include <QMenu>
 #include <QSettings>
 #include <QTimer>
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -112,6 +115,7 @@ VideoGrid::VideoGrid(ConsoleBackend &backend, QWidget *parent)
     , m_backend(backend)
 {
     setObjectName(u"videoGrid"_s);
+    setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(160, 120);
     setAutoFillBackground(true);
     QPalette background = palette();
@@ -129,10 +133,7 @@ VideoGrid::VideoGrid(ConsoleBackend &backend, QWidget *parent)
         connect(tile, &VideoTile::tileDropped, this, &VideoGrid::swapTiles);
         connect(tile, &VideoTile::contextMenuRequested, this, &VideoGrid::showContextMenu);
         connect(tile, &VideoTile::statusMessage, this, &VideoGrid::statusMessage);
-        connect(tile, &VideoTile::channelChanged, this, [this, tile] {
-            refreshChannelInfo(tile);
-            onTileChanged();
-        });
+        connect(tile, &VideoTile::channelChanged, this, &VideoGrid::onTileChanged);
         connect(tile, &VideoTile::stateChanged, this, &VideoGrid::onTileChanged);
     }
 
@@ -442,41 +443,10 @@ void VideoGrid::restoreState(QSettings &settings)
     selectTile(std::clamp(settings.value(u"grid/selected"_s, 0).toInt(), 0, tileCount() - 1));
 }
 
-void VideoGrid::refreshChannelInfo(VideoTile *t)
-{
-    const QString &id = t->channelId();
-    if (id.isEmpty())
-        return;
-    const Devices::DeviceRegistry &registry = m_backend.registry();
-    if (const auto ref = registry.findChannel(id)) {
-        const auto device = registry.device(ref->device);
-        const bool deviceOnline = device && device->online;
-        QString reason;
-        if (!deviceOnline)
-            reason = device ? tr("device %1: %2").arg(device->displayName(),
-                                                       Devices::Device::offlineReasonText(device->offlineReason))
-                            : tr("the device is not in the list any more");
-        else if (!ref->channel.online)
-            reason = tr("the device reports the channel offline");
-        t->setChannelInfo(ref->channel.name.isEmpty() ? id : ref->channel.name, deviceOnline && ref->channel.online,
-                          reason);
-        return;
-    }
-    // An IPC is often played by its own device ID before (or without) a catalog.
-    if (const auto parsed = DeviceId::parse(id)) {
-        if (const auto device = registry.device(*parsed)) {
-            t->setChannelInfo(device->displayName(), device->online,
-                              Devices::Device::offlineReasonText(device->offlineReason));
-            return;
-        }
-    }
-    t->setChannelInfo(QString(), true);
-}
-
 void VideoGrid::refreshAllChannelInfo()
 {
     for (VideoTile *t : m_tiles)
-        refreshChannelInfo(t);
+        t->refreshChannelInfo();
 }
 
 void VideoGrid::scheduleInfoRefresh()
@@ -519,6 +489,62 @@ void VideoGrid::updateActions()
     m_maximizeAction->setEnabled(tileCount() > 1);
     m_closeAllAction->setEnabled(std::any_of(m_tiles.begin(), m_tiles.end(),
                                              [](const VideoTile *t) { return !t->channelId().isEmpty(); }));
+}
+
+int VideoGrid::neighbour(int index, Qt::Key direction) const
+{
+    // By geometry, so that it works the same in layouts with a big tile: the nearest tile in
+    // that direction, preferring those straight ahead (overlapping across the direction).
+    const QList<Cell> layoutCells = cells(m_layout);
+    const QRect area(0, 0, 1000, 1000);
+    const QRect from = cellRect(m_layout, layoutCells[index], area);
+    const bool horizontal = direction == Qt::Key_Left || direction == Qt::Key_Right;
+    const int sign = direction == Qt::Key_Left || direction == Qt::Key_Up ? -1 : 1;
+    int best = -1;
+    std::tuple<bool, int, int> bestScore{true, std::numeric_limits<int>::max(), std::numeric_limits<int>::max()};
+    for (int i = 0; i < layoutCells.size(); ++i) {
+        const QRect to = cellRect(m_layout, layoutCells[i], area);
+        const QPoint d = to.center() - from.center();
+        const int along = sign * (horizontal ? d.x() : d.y());
+        const bool beyond = direction == Qt::Key_Left ? to.right() < from.left()
+            : direction == Qt::Key_Right              ? to.left() > from.right()
+            : direction == Qt::Key_Up                 ? to.bottom() < from.top()
+                                                      : to.top() > from.bottom();
+        if (i == index || !beyond)
+            continue;
+        const bool overlaps = horizontal ? to.top() < from.bottom() && to.bottom() > from.top()
+                                         : to.left() < from.right() && to.right() > from.left();
+        const std::tuple<bool, int, int> score{!overlaps, along, std::abs(horizontal ? d.y() : d.x())};
+        if (score < bestScore) {
+            best = i;
+            bestScore = score;
+        }
+    }
+    return best;
+}
+
+void VideoGrid::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        if (m_maximized < 0) {
+            if (const int next = neighbour(m_selected, Qt::Key(event->key())); next >= 0)
+                selectTile(next);
+        }
+        return;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        toggleMaximized(m_selected);
+        return;
+    case Qt::Key_Delete:
+        closeTile(m_selected);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
 }
 
 void VideoGrid::changeEvent(QEvent *event)

@@ -115,6 +115,8 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    /// Arrows move the selection, Enter maximises and restores, Delete closes the tile.
+    void keyPressEvent(QKeyEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
@@ -122,11 +124,12 @@ private:
     void retranslate();
     void relayout();
     void updateActions();
-    void refreshChannelInfo(VideoTile *tile);
     void refreshAllChannelInfo();
     void scheduleInfoRefresh();
     void tick();
     void showContextMenu(int index, const QPoint &globalPos);
+    /// The tile next to `index` in an arrow key's direction, or -1.
+    int neighbour(int index, Qt::Key direction) const;
     void onTileChanged();
 
     ConsoleBackend &m_backend;

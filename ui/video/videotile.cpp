@@ -2,6 +2,7 @@
 
 #include "channelmime.h"
 #include "consolebackend.h"
+#include "devices/deviceregistry.h"
 #include "format.h"
 #include "videoview.h"
 
@@ -48,7 +49,6 @@ VideoTile::VideoTile(int index, ConsoleBackend &backend, QWidget *parent)
     setObjectName(u"videoTile%1"_s.arg(index));
     setAcceptDrops(true);
     setFocusPolicy(Qt::ClickFocus);
-    setMouseTracking(false);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     m_view = new VideoView(this);
@@ -103,6 +103,8 @@ void VideoTile::setChannel(const QString &channelId, Devices::StreamProfile prof
     m_offlineReason.clear();
     m_failureReason.clear();
     m_retryCount = 0;
+    // Known offline: no INVITE that is bound to fail.
+    refreshChannelInfo();
     syncStream();
     Q_EMIT channelChanged(m_index);
 }
@@ -132,6 +134,38 @@ void VideoTile::setProfile(Devices::StreamProfile profile)
         syncStream();
     }
     Q_EMIT channelChanged(m_index);
+}
+
+void VideoTile::refreshChannelInfo()
+{
+    if (m_channelId.isEmpty())
+        return;
+    const Devices::DeviceRegistry &registry = m_backend.registry();
+    if (const auto ref = registry.findChannel(m_channelId)) {
+        const auto device = registry.device(ref->device);
+        const bool deviceOnline = device && device->online;
+        QString reason;
+        if (!device)
+            reason = tr("the device is not in the list any more");
+        else if (!deviceOnline)
+            reason = tr("device %1: %2").arg(device->displayName(),
+                                             Devices::Device::offlineReasonText(device->offlineReason));
+        else if (!ref->channel.online)
+            reason = tr("the device reports the channel offline");
+        setChannelInfo(ref->channel.name.isEmpty() ? m_channelId : ref->channel.name,
+                       deviceOnline && ref->channel.online, reason);
+        return;
+    }
+    // An IPC is often played by its own device ID before (or without) a catalog.
+    if (const auto id = DeviceId::parse(m_channelId)) {
+        if (const auto device = registry.device(*id)) {
+            setChannelInfo(device->displayName(), device->online,
+                           Devices::Device::offlineReasonText(device->offlineReason));
+            return;
+        }
+    }
+    // Unknown here (not in the catalog yet): try it; the backend says if it cannot play it.
+    setChannelInfo(QString(), true, QString());
 }
 
 void VideoTile::setChannelInfo(const QString &name, bool online, const QString &offlineReason)

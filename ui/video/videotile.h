@@ -75,8 +75,9 @@ public:
     void setChannel(const QString &channelId, Devices::StreamProfile profile = Devices::StreamProfile::Main);
     void clearChannel();
     void setProfile(Devices::StreamProfile profile);
-    /// What the registry says about the channel. `offlineReason` is shown when offline.
-    void setChannelInfo(const QString &name, bool online, const QString &offlineReason = {});
+    /// Re-reads the channel's name and whether it and its device are online from the
+    /// registry (done when the channel is set; VideoGrid calls it when the registry changes).
+    void refreshChannelInfo();
 
     /// Periodic work (VideoGrid calls it twice a second): stall detection, frame rate,
     /// retries, the hover statistics. Nothing here runs per frame.
@@ -132,6 +133,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setChannelInfo(const QString &name, bool online, const QString &offlineReason);
     void openStream();
     void closeStream();
     void syncStream();

@@ -5,15 +5,23 @@
 
 namespace Vigil::Ui {
 
-std::shared_ptr<YuvFrame> YuvFrame::allocate(int width, int height, YuvMatrix matrix, YuvRange range)
+std::shared_ptr<YuvFrame> YuvFrame::create(int width, int height, YuvMatrix matrix, YuvRange range)
 {
-    if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    if (width <= 0 || height <= 0 || width > kMaxSize || height > kMaxSize)
         return nullptr;
     std::shared_ptr<YuvFrame> frame(new YuvFrame);
     frame->m_width = width;
     frame->m_height = height;
     frame->m_matrix = matrix;
     frame->m_range = range;
+    return frame;
+}
+
+std::shared_ptr<YuvFrame> YuvFrame::allocate(int width, int height, YuvMatrix matrix, YuvRange range)
+{
+    std::shared_ptr<YuvFrame> frame = create(width, height, matrix, range);
+    if (!frame)
+        return nullptr;
     const std::size_t ySize = std::size_t(width) * std::size_t(height);
     const std::size_t cWidth = std::size_t(width + 1) / 2;
     const std::size_t cSize = cWidth * std::size_t(height + 1) / 2;
@@ -28,13 +36,9 @@ std::shared_ptr<const YuvFrame> YuvFrame::wrap(int width, int height, const std:
                                                const std::array<int, 3> &strides, YuvMatrix matrix, YuvRange range,
                                                std::shared_ptr<const void> owner)
 {
-    if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    std::shared_ptr<YuvFrame> frame = create(width, height, matrix, range);
+    if (!frame)
         return nullptr;
-    std::shared_ptr<YuvFrame> frame(new YuvFrame);
-    frame->m_width = width;
-    frame->m_height = height;
-    frame->m_matrix = matrix;
-    frame->m_range = range;
     for (int i = 0; i < kPlaneCount; ++i) {
         if (!planes[std::size_t(i)] || strides[std::size_t(i)] < frame->planeWidth(i))
             return nullptr;

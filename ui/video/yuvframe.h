@@ -24,6 +24,8 @@ enum class YuvRange : std::uint8_t { Limited, Full };
 class YuvFrame {
 public:
     static constexpr int kPlaneCount = 3;
+    /// Largest width and height accepted (8K is 7680 × 4320).
+    static constexpr int kMaxSize = 16384;
 
     /// A frame with its own buffers, all samples zero; fill them through planeData() before
     /// publishing it. Null when the size is not positive.
@@ -58,6 +60,8 @@ public:
 
 private:
     YuvFrame() = default;
+    /// The frame's header; null on bad sizes.
+    static std::shared_ptr<YuvFrame> create(int width, int height, YuvMatrix matrix, YuvRange range);
 
     int m_width = 0;
     int m_height = 0;
