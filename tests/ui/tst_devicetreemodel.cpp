@@ -149,6 +149,14 @@ private Q_SLOTS:
         backend.registryObject.removeChannels(kNvr, {u"34020000001310000004"_s, u"34020000001310000005"_s});
         QTRY_COMPARE(model.rowCount(model.deviceIndex(kNvr)), 5);
 
+        // Removed and registered again before the model looked: it starts without a catalog.
+        backend.registryObject.remove(kNvr);
+        backend.addDevice(kNvr, u"Gate NVR"_s);
+        settle(model);
+        QCOMPARE(model.rowCount(model.deviceIndex(kNvr)), 0);
+        backend.registryObject.replaceChannels(kNvr, nvrChannels(2));
+        settle(model);
+
         backend.registryObject.remove(kIpc);
         QTRY_COMPARE(model.rowCount(), 1);
         backend.registryObject.remove(kNvr);

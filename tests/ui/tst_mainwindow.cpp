@@ -113,6 +113,7 @@ private Q_SLOTS:
         QVERIFY(details->text().contains(u"3402000000"_s));
         QVERIFY(details->text().contains(u"UDP and TCP"_s));
         QVERIFY(window.isShowingWelcome());
+        window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(u"mainwindow_welcome.png"_s));
     }
 
     void welcomeGivesWayToTheGrid()

@@ -86,9 +86,11 @@ DeviceTreeModel::DeviceTreeModel(const Devices::DeviceRegistry &registry, QObjec
     connect(m_flushTimer, &QTimer::timeout, this, &DeviceTreeModel::flush);
 
     using Devices::DeviceRegistry;
-    connect(&registry, &DeviceRegistry::deviceAdded, this, &DeviceTreeModel::scheduleDevice, Qt::QueuedConnection);
+    // Added and removed re-read the channels too: a device removed and added again within one
+    // batch looks merely changed, and must not keep its old catalog.
+    connect(&registry, &DeviceRegistry::deviceAdded, this, &DeviceTreeModel::scheduleChannels, Qt::QueuedConnection);
     connect(&registry, &DeviceRegistry::deviceChanged, this, &DeviceTreeModel::scheduleDevice, Qt::QueuedConnection);
-    connect(&registry, &DeviceRegistry::deviceRemoved, this, &DeviceTreeModel::scheduleDevice, Qt::QueuedConnection);
+    connect(&registry, &DeviceRegistry::deviceRemoved, this, &DeviceTreeModel::scheduleChannels, Qt::QueuedConnection);
     connect(&registry, &DeviceRegistry::channelsChanged, this, &DeviceTreeModel::scheduleChannels,
             Qt::QueuedConnection);
 
