@@ -121,8 +121,14 @@ done
 # must come from a package named in Depends.
 missing_depends=""
 linked_packages=""
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 for library in $(objdump -p "$work_dir"/root/usr/bin/* | awk '$1 == "NEEDED" { print $2 }' | sort -u); do
-    owner=$(dpkg-query -S "*/$library" 2>/dev/null | head -n 1 | cut -d: -f1)
+    # The native library, not a same-named one of another architecture (libc6-i386...).
+    owner=""
+    for dir in "/lib/$multiarch" "/usr/lib/$multiarch" /lib /usr/lib; do
+        owner=$(dpkg-query -S "$dir/$library" 2>/dev/null | head -n 1 | cut -d: -f1)
+        [ -n "$owner" ] && break
+    done
     linked_packages+=" ${owner:-?}"
     if [ -z "$owner" ]; then
         missing_depends+=" $library(no package)"
