@@ -1,15 +1,22 @@
 // vigil: the desktop console.
 
 #include "common/version.h"
-#include "localization.h"
+#include "gb28181/gbserver.h"
 #include "mainwindow.h"
+#include "media/ffmpeg/ffmpeglog.h"
+#include "serverbackend.h"
+#include "settings/consolesettings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QLocale>
+#include <QDir>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
 
 #include <cstring>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -21,6 +28,12 @@ void describe(QCommandLineParser &parser)
         "main", "Vigil: a console for GB/T 28181 cameras, NVRs and platforms."));
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addOption(QCommandLineOption(u"data-dir"_s,
+                                        QCoreApplication::translate("main", "Folder for the device database."),
+                                        u"DIR"_s));
+    parser.addOption(QCommandLineOption(u"sip-port"_s,
+                                        QCoreApplication::translate("main", "SIP port for this run (UDP and TCP)."),
+                                        u"N"_s));
 }
 
 /// --help and --version must work without a display, so they are answered before QApplication.
@@ -59,13 +72,40 @@ int main(int argc, char *argv[])
     setIdentity();
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Vigil"));
 
-    Vigil::Ui::Localization::apply(QLocale());
+    Vigil::Media::Ffmpeg::installLogHandler();
+    QSettings settings;
+    Vigil::Ui::applyConsoleSettings(Vigil::Ui::ConsoleSettings::load(settings));
 
     QCommandLineParser parser;
     describe(parser);
     parser.process(app);
 
-    Vigil::Ui::MainWindow window;
-    window.show();
-    return app.exec();
+    // The embedded registrar: the saved settings, the defaults when there are none.
+    Vigil::Gb::GbServer::Options options;
+    if (auto loaded = options.config.load(settings); !loaded)
+        QMessageBox::warning(nullptr, QApplication::translate("main", "Vigil"),
+                             QApplication::translate("main", "Some saved settings are invalid and were not used: %1")
+                                 .arg(loaded.error().message));
+    if (parser.isSet(u"sip-port"_s))
+        options.config.sipPort = std::uint16_t(parser.value(u"sip-port"_s).toUInt());
+    options.dataDir = parser.isSet(u"data-dir"_s) ? parser.value(u"data-dir"_s)
+                                                  : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    Vigil::Gb::GbServer server(options);
+    if (auto started = server.start(); !started) {
+        // Still open the window so that the settings can be fixed; say what went wrong.
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Vigil"),
+                              QApplication::translate("main", "The GB/T 28181 server could not start: %1")
+                                  .arg(started.error().message));
+        Vigil::Ui::MainWindow window;
+        window.show();
+        return app.exec();
+    }
+
+    Vigil::Console::ServerBackend backend(server);
+    auto window = std::make_unique<Vigil::Ui::MainWindow>(backend);
+    window->show();
+    const int status = app.exec();
+    window.reset(); // the window reads the registry: close it before the server goes
+    server.stop();
+    return status;
 }

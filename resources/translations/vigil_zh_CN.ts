@@ -76,6 +76,13 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Console::ServerBackend</name>
+    <message>
+        <source>Live video is not available in this build yet; device management and PTZ work.</source>
+        <translation>此版本暂不支持实时视频；设备管理和云台控制可用。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Devices::Device</name>
     <message>
         <source>Online</source>
@@ -1833,6 +1840,22 @@ Retrying in %2 s</source>
     <message>
         <source>Vigil</source>
         <translation>Vigil</translation>
+    </message>
+    <message>
+        <source>Folder for the device database.</source>
+        <translation>设备数据库所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>SIP port for this run (UDP and TCP).</source>
+        <translation>本次运行使用的 SIP 端口（UDP 和 TCP）。</translation>
+    </message>
+    <message>
+        <source>Some saved settings are invalid and were not used: %1</source>
+        <translation>部分已保存的设置无效，未被使用：%1</translation>
+    </message>
+    <message>
+        <source>The GB/T 28181 server could not start: %1</source>
+        <translation>GB/T 28181 服务无法启动：%1</translation>
     </message>
 </context>
 </TS>
