@@ -167,6 +167,25 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Gb::Registrar</name>
+    <message>
+        <source>unknown device</source>
+        <translation>未知设备</translation>
+    </message>
+    <message>
+        <source>wrong password (403); check the SIP password on the device</source>
+        <translation>密码错误（403）；请检查设备上配置的 SIP 密码</translation>
+    </message>
+    <message>
+        <source>wrong SIP domain; set it to %1 on the device</source>
+        <translation>SIP 域错误；请在设备上将其设为 %1</translation>
+    </message>
+    <message>
+        <source>unsupported digest algorithm; set the device to MD5</source>
+        <translation>不支持的摘要算法；请将设备设为 MD5</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Gb::ServerConfig</name>
     <message>
         <source>Setting %1 must be a whole number from %2 to %3, not &quot;%4&quot;.</source>
