@@ -21,7 +21,10 @@ public:
         double meanMs = 0.0; ///< exact, over every sample
     };
 
-    explicit LatencySamples(std::size_t capacity = 200000);
+    static constexpr std::size_t kDefaultCapacity = 200000;
+
+    LatencySamples() : LatencySamples(kDefaultCapacity) {}
+    explicit LatencySamples(std::size_t capacity);
 
     void add(std::int64_t micros);
     std::int64_t count() const noexcept { return m_count; }

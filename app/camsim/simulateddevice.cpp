@@ -201,10 +201,10 @@ void SimulatedDevice::sendRegister(const QByteArray &authorization, HeaderId aut
 {
     const QByteArray uri = deviceUri();
     auto request = MessageBuilder::request(Method::Register, serverUri());
-    request.add(HeaderId::From, '<' + uri + ">;tag=" + m_fromTag);
-    request.add(HeaderId::To, '<' + uri + '>');
+    request.add(HeaderId::From, QByteArray('<' + uri + ">;tag=" + m_fromTag));
+    request.add(HeaderId::To, QByteArray('<' + uri + '>'));
     request.add(HeaderId::CallId, m_callId);
-    request.add(HeaderId::CSeq, QByteArray::number(++m_cseq) + " REGISTER");
+    request.add(HeaderId::CSeq, QByteArray(QByteArray::number(++m_cseq) + " REGISTER"));
     request.add(HeaderId::Contact, contact());
     request.add(HeaderId::MaxForwards, "70");
     request.add(HeaderId::UserAgent, userAgent());
@@ -442,10 +442,10 @@ void SimulatedDevice::sendMessage(QByteArray body, std::function<void(const Clie
     const ServerTarget &server = m_simulator.config().server;
     const QByteArray serverAddress = "sip:" + server.serverId + '@' + server.effectiveDomain();
     auto request = MessageBuilder::request(Method::Message, serverAddress);
-    request.add(HeaderId::From, '<' + deviceUri() + ">;tag=" + layer().newTag());
-    request.add(HeaderId::To, '<' + serverAddress + '>');
+    request.add(HeaderId::From, QByteArray('<' + deviceUri() + ">;tag=" + layer().newTag()));
+    request.add(HeaderId::To, QByteArray('<' + serverAddress + '>'));
     request.add(HeaderId::CallId, layer().newCallId());
-    request.add(HeaderId::CSeq, QByteArray::number(++m_messageCSeq) + " MESSAGE");
+    request.add(HeaderId::CSeq, QByteArray(QByteArray::number(++m_messageCSeq) + " MESSAGE"));
     request.add(HeaderId::MaxForwards, "70");
     request.add(HeaderId::UserAgent, userAgent());
     request.setBody(body, Gb::kManscdpContentType);
@@ -780,7 +780,8 @@ void SimulatedDevice::streamPrepared(std::uint64_t streamId, std::uint16_t local
     answer.includeFormat = true;
 
     auto response = MessageBuilder::responseTo(call->invite.message(), 200, call->localTag);
-    response.add(HeaderId::Contact, "<sip:" + call->channel.toByteArray() + '@' + m_group.sink->viaSentBy(call->invite.peer()) + '>');
+    response.add(HeaderId::Contact,
+                 QByteArray("<sip:" + call->channel.toByteArray() + '@' + m_group.sink->viaSentBy(call->invite.peer()) + '>'));
     response.add(HeaderId::UserAgent, userAgent());
     response.setBody(answer.serialize(), "application/sdp");
     const auto sent = layer().respond(call->invite, std::move(response));

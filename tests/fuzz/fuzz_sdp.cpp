@@ -27,8 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const auto media = MediaSdp::fromDescription(*parsed);
     if (!media)
         return 0;
+    // An unknown transport is written as RTP/AVP: what we send is always something devices know.
+    const SdpProtocol protocol = media->protocol == SdpProtocol::Other ? SdpProtocol::RtpAvp : media->protocol;
     const auto mediaAgain = MediaSdp::parse(media->serialize());
-    if (!mediaAgain || mediaAgain->port != media->port || mediaAgain->protocol != media->protocol
+    if (!mediaAgain || mediaAgain->port != media->port || mediaAgain->protocol != protocol
         || mediaAgain->ssrc != media->ssrc || mediaAgain->address != media->address
         || mediaAgain->platformTransport() != media->platformTransport())
         std::abort();

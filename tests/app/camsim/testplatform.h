@@ -16,6 +16,7 @@
 #include "transport/siptransport.h"
 
 #include <QProcess>
+#include <QSet>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -130,9 +131,12 @@ public:
             registrar.handleRegister(request);
             return;
         }
-        const auto device = registrar.admit(request);
-        int code = device ? 200 : 404;
-        if (device && message.method() == Sip::Method::Message) {
+        // In-dialog requests (BYE, MediaStatus) carry the channel in From: find them by Call-ID,
+        // as wvp does, before asking the registrar about the sender.
+        const bool inDialog = m_dialogCallIds.contains(message.callId().toByteArray());
+        const bool admitted = inDialog || registrar.admit(request).has_value();
+        int code = admitted ? 200 : 404;
+        if (admitted && message.method() == Sip::Method::Message) {
             const auto parsed = Gb::ManscdpMessage::parse(message.body());
             if (parsed) {
                 ReceivedMessage received{message, *parsed};
@@ -144,7 +148,7 @@ public:
                 code = 400;
             }
         }
-        if (device && message.method() == Sip::Method::Bye)
+        if (admitted && message.method() == Sip::Method::Bye)
             byes.append(message);
         layer.respond(request, Sip::MessageBuilder::responseTo(message, code, layer.newTag()));
     }
@@ -179,11 +183,11 @@ public:
 
     Sip::MessageBuilder requestTo(Sip::Method method, QByteArrayView targetId, const Sip::Peer &route)
     {
-        auto request = Sip::MessageBuilder::request(method, "sip:" + targetId.toByteArray() + '@' + route.hostPort().toLatin1());
-        request.add(Sip::HeaderId::From, "<sip:" + kServerId + "@3402000000>;tag=" + layer.newTag());
-        request.add(Sip::HeaderId::To, "<sip:" + targetId.toByteArray() + "@3402000000>");
+        auto request = Sip::MessageBuilder::request(method, QByteArray("sip:" + targetId.toByteArray() + '@' + route.hostPort().toLatin1()));
+        request.add(Sip::HeaderId::From, QByteArray("<sip:" + kServerId + "@3402000000>;tag=" + layer.newTag()));
+        request.add(Sip::HeaderId::To, QByteArray("<sip:" + targetId.toByteArray() + "@3402000000>"));
         request.add(Sip::HeaderId::CallId, layer.newCallId("127.0.0.1"));
-        request.add(Sip::HeaderId::CSeq, QByteArray::number(++m_cseq) + ' ' + Sip::methodName(method).toByteArray());
+        request.add(Sip::HeaderId::CSeq, QByteArray(QByteArray::number(++m_cseq) + ' ' + Sip::methodName(method).toByteArray()));
         request.add(Sip::HeaderId::MaxForwards, "70");
         return request;
     }
@@ -219,10 +223,11 @@ public:
             return result;
         }
         auto request = requestTo(Sip::Method::Invite, channelId.toLatin1(), *route);
-        request.add(Sip::HeaderId::Contact, "<sip:" + kServerId + '@' + sink.viaSentBy(*route) + '>');
+        request.add(Sip::HeaderId::Contact, QByteArray("<sip:" + kServerId + '@' + sink.viaSentBy(*route) + '>'));
         request.add(Sip::HeaderId::Subject,
                     Gb::inviteSubject(channelId.toLatin1(), offer.ssrc.value_or(Gb::Ssrc()), kServerId));
         request.setBody(offer.serialize(), "Application/SDP");
+        m_dialogCallIds.insert(request.header(Sip::HeaderId::CallId).toByteArray());
         (void)layer.sendRequest(std::move(request), *route, [this, result](const Sip::ClientEvent &event) {
             if (event.kind == Sip::ClientEvent::Kind::Provisional)
                 return;
@@ -276,7 +281,41 @@ public:
 
 private:
     std::uint32_t m_cseq = 0;
+    QSet<QByteArray> m_dialogCallIds;
 };
+
+/// The payloads of the PES packets with `streamId` in a program stream, in order: walks pack
+/// headers, system headers, PSMs and PES packets by their lengths.
+inline QByteArray pesPayloads(QByteArrayView ps, std::uint8_t streamId)
+{
+    QByteArray out;
+    qsizetype pos = 0;
+    const auto byte = [&](qsizetype i) { return int(std::uint8_t(ps[i])); };
+    while (pos + 4 <= ps.size()) {
+        if (byte(pos) != 0 || byte(pos + 1) != 0 || byte(pos + 2) != 1) {
+            ++pos; // not at a start code: resync
+            continue;
+        }
+        const int code = byte(pos + 3);
+        if (code == 0xBA) {
+            if (pos + 14 > ps.size())
+                break;
+            pos += 14 + (byte(pos + 13) & 0x07);
+            continue;
+        }
+        if (pos + 6 > ps.size())
+            break;
+        const qsizetype length = byte(pos + 4) << 8 | byte(pos + 5);
+        const qsizetype end = std::min(pos + 6 + length, ps.size());
+        if (code == streamId && pos + 9 <= end) {
+            const qsizetype payload = pos + 9 + byte(pos + 8);
+            if (payload <= end)
+                out += ps.sliced(payload, end - payload);
+        }
+        pos = end;
+    }
+    return out;
+}
 
 /// One RTP packet's header fields.
 struct RtpHeader {

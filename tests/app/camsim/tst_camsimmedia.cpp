@@ -102,7 +102,7 @@ private:
             return false;
         if (session.platform->bye(*session.invite) != 200)
             return false;
-        return session.ended->wait(5000) || !session.ended->isEmpty();
+        return !session.ended->isEmpty() || session.ended->wait(5000);
     }
 
     QString writePs(const Session &session, const QString &name)
@@ -193,8 +193,17 @@ private Q_SLOTS:
         const QString ps = writePs(session, u"stream.ps"_s);
         const QByteArray codecs = codecsOf(ps);
         QVERIFY2(codecs.contains(h265 ? "hevc" : "h264"), codecs.constData());
-        if (audio)
-            QVERIFY2(codecs.contains("pcm_alaw"), codecs.constData());
+        if (audio) {
+            // FFmpeg 5.1's PS demuxer does not map stream_type 0x90 (G.711A) and calls the
+            // 0xC0 stream mp2; the audio is checked byte for byte instead.
+            QVERIFY2(codecs.split('\n').size() == 2, codecs.constData());
+            QFile source(m_alaw);
+            QVERIFY(source.open(QIODevice::ReadOnly));
+            const QByteArray samples = source.readAll();
+            const QByteArray sent = pesPayloads(session.collector->psBytes(), 0xC0);
+            QVERIFY2(sent.size() >= samples.size(), qPrintable(u"%1 audio bytes"_s.arg(sent.size())));
+            QVERIFY(sent.first(samples.size()) == samples);
+        }
         const QList<QByteArray> decoded = frameMd5s(ps);
         const QList<QByteArray> &source = h265 ? m_h265Md5s : m_h264Md5s;
         QVERIFY2(decoded.size() >= source.size(), qPrintable(u"%1 frames decoded"_s.arg(decoded.size())));
@@ -235,7 +244,7 @@ private Q_SLOTS:
         QCOMPARE(session.invite->status, 200);
         QVERIFY(QTest::qWaitFor([&] { return session.collector->sequenceStats().expected >= 500; }, 15000));
         QCOMPARE(session.platform->bye(*session.invite), 200);
-        QVERIFY(session.ended->wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.ended->isEmpty(), 5000);
         const RtpCollector::SequenceStats sequences = session.collector->sequenceStats();
         const double lost = 1.0 - double(sequences.unique) / double(sequences.expected);
         QVERIFY2(lost > 0.12 && lost < 0.28, qPrintable(u"lost %1 of %2"_s.arg(lost).arg(sequences.expected)));

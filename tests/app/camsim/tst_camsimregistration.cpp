@@ -75,7 +75,7 @@ private Q_SLOTS:
         QCOMPARE(requests[1].from().tag(), requests[0].from().tag());
         QCOMPARE(requests[1].cseq().number, requests[0].cseq().number + 1);
         QCOMPARE(requests[0].expires(), 3600u);
-        QVERIFY(requests[0].header(Sip::HeaderId::Contact).contains(kIpc + "@127.0.0.1:"));
+        QVERIFY(requests[0].header(Sip::HeaderId::Contact).contains(QByteArray(kIpc + "@127.0.0.1:")));
         QCOMPARE(requests[0].topVia().transport.toByteArray(), transport == int(Sip::TransportKind::Tcp) ? "TCP" : "UDP");
 
         QVERIFY(platform.isOnline(QString::fromLatin1(kIpc)));
