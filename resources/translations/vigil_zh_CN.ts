@@ -396,6 +396,68 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Media::ElementaryStreamFile</name>
+    <message>
+        <source>Cannot open %1: %2.</source>
+        <translation>无法打开 %1：%2。</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MiB; use a shorter clip.</source>
+        <translation>%1 大于 %2 MiB；请使用更短的片段。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>The video data</source>
+        <translation>视频数据</translation>
+    </message>
+    <message>
+        <source>%1/%2 is not a usable frame rate.</source>
+        <translation>%1/%2 不是可用的帧率。</translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation>%1 是空的。</translation>
+    </message>
+    <message>
+        <source>%1 is neither an H.264 nor an H.265 elementary stream (Annex B), nor raw G.711 audio (.alaw, .ulaw).</source>
+        <translation>%1 既不是 H.264 或 H.265 基本流（Annex B），也不是 G.711 裸音频（.alaw、.ulaw）。</translation>
+    </message>
+    <message>
+        <source>%1 holds no complete %2 picture.</source>
+        <translation>%1 中没有完整的 %2 图像。</translation>
+    </message>
+    <message>
+        <source>The audio data</source>
+        <translation>音频数据</translation>
+    </message>
+    <message>
+        <source>%1: only raw G.711 audio files can be read.</source>
+        <translation>%1：只能读取 G.711 裸音频文件。</translation>
+    </message>
+    <message>
+        <source>%1 is shorter than one %2 ms audio frame.</source>
+        <translation>%1 不足一个 %2 毫秒的音频帧。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Media::JpegEncoder</name>
+    <message>
+        <source>There is no picture to take a snapshot of yet. Wait until the video shows, then try again.</source>
+        <translation>还没有可以抓拍的画面。请等视频显示后再试。</translation>
+    </message>
+    <message>
+        <source>The snapshot could not be encoded as JPEG (%1). Try again; if it keeps failing, report it with the log.</source>
+        <translation>抓拍图片无法编码为 JPEG（%1）。请重试；如果一直失败，请附上日志报告此问题。</translation>
+    </message>
+    <message>
+        <source>This FFmpeg has no JPEG encoder, so snapshots cannot be saved. Install an FFmpeg build with the mjpeg encoder.</source>
+        <translation>当前的 FFmpeg 没有 JPEG 编码器，无法保存抓拍图片。请安装带有 mjpeg 编码器的 FFmpeg。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Storage::Database</name>
     <message>
         <source>Database %1: %2 failed: %3</source>
