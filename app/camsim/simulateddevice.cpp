@@ -320,7 +320,10 @@ void SimulatedDevice::registered(const Sip::SipMessage &response)
                                                                                      serverPeer().toString())
                                           .arg(grantedSec)
                                           .arg(m_challengesAnswered ? u" after a digest challenge"_s : QString());
-        scheduleKeepalive(0);
+        // The first keepalive at a random point of the interval: devices that registered
+        // together (a load test, a site after a power cut) spread out as real ones drift apart.
+        const int intervalMs = m_simulator.config().timers.keepaliveIntervalSec * 1000;
+        scheduleKeepalive(QRandomGenerator::global()->bounded(intervalMs));
     }
     // Refresh at two thirds of the granted time, as devices do (never more often than 1/s).
     schedule(TimerKind::Registration, std::max<qint64>(qint64(grantedSec) * 1000 * 2 / 3, 1000));

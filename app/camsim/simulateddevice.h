@@ -46,7 +46,8 @@ QLatin1StringView registrationStateName(RegistrationState state) noexcept;
 ///   is the granted lifetime. Refreshes at 2/3 of it with the same Call-ID; after any failure
 ///   waits DeviceTimers::retryDelayMs and starts over with a new Call-ID (a "reboot" to the
 ///   platform). unregister() sends Expires: 0.
-/// - Keepalive MESSAGEs (§3) every DeviceTimers::keepaliveIntervalSec with a growing SN; a
+/// - Keepalive MESSAGEs (§3) every DeviceTimers::keepaliveIntervalSec with a growing SN, the
+///   first at a random point of the first interval; a
 ///   non-2xx answer (404 after a platform restart) means "not registered": register again at
 ///   once; keepaliveTimeoutCount unanswered ones in a row do the same.
 /// - Queries (§4): Catalog answered over several MESSAGEs sent one after another, each with the
