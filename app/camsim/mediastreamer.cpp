@@ -256,7 +256,7 @@ void MediaStreamer::pump()
                 ++m_stats.framesSkipped;
             } else {
                 m_waitForKeyFrame = false;
-                sendChunk(m_muxer->mux(unit), unit.pts90k, unit.keyFrame);
+                sendChunk(m_muxer->mux(unit), unit.pts90k);
             }
             ++m_stats.videoFrames;
             m_nextVideo = m_video.nextAccessUnit();
@@ -268,7 +268,7 @@ void MediaStreamer::pump()
         } else {
             const Media::AudioFrame frame = *m_nextAudio;
             if (!m_waitForKeyFrame)
-                sendChunk(m_muxer->mux(frame), frame.pts90k, false);
+                sendChunk(m_muxer->mux(frame), frame.pts90k);
             ++m_stats.audioFrames;
             m_nextAudio = m_audio->nextAudioFrame();
         }
@@ -288,9 +288,8 @@ bool MediaStreamer::roll(double percent)
     return percent > 0.0 && m_random.generateDouble() * 100.0 < percent;
 }
 
-void MediaStreamer::sendChunk(const QByteArray &ps, qint64 pts90k, bool keyFrame)
+void MediaStreamer::sendChunk(const QByteArray &ps, qint64 pts90k)
 {
-    Q_UNUSED(keyFrame);
     if (m_tcp && m_spec.faults.tcpCorrupt && roll(kTcpCorruptPercent)) {
         ++m_stats.tcpCorruptions;
         if (m_random.bounded(2) == 0) {

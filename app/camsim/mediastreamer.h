@@ -112,7 +112,7 @@ private:
     void pump();
     void scheduleNext();
     qint64 dueMs(qint64 ticks90k) const;
-    void sendChunk(const QByteArray &ps, qint64 pts90k, bool keyFrame);
+    void sendChunk(const QByteArray &ps, qint64 pts90k);
     void emitPacket(const QByteArray &packet);
     void writePacket(const QByteArray &packet);
     void flushTcp();

@@ -76,19 +76,6 @@ QString sessionText(Gb::SdpSessionName session)
 
 } // namespace
 
-QLatin1StringView registrationStateName(RegistrationState state) noexcept
-{
-    switch (state) {
-    case RegistrationState::Idle: return QLatin1StringView("Idle");
-    case RegistrationState::Registering: return QLatin1StringView("Registering");
-    case RegistrationState::Registered: return QLatin1StringView("Registered");
-    case RegistrationState::RetryWait: return QLatin1StringView("RetryWait");
-    case RegistrationState::Unregistering: return QLatin1StringView("Unregistering");
-    case RegistrationState::Unregistered: return QLatin1StringView("Unregistered");
-    }
-    return QLatin1StringView("?");
-}
-
 SimulatedDevice::SimulatedDevice(DeviceConfig config, int index, Simulator &simulator, SocketGroup &group)
     : m_config(std::move(config)),
       m_index(index),
@@ -727,20 +714,20 @@ void SimulatedDevice::handleInvite(const Sip::IncomingRequest &request)
     if (m_simulator.config().faults.ssrcMismatch)
         call.ssrc = Gb::Ssrc(call.ssrc.value() ^ 0x1u);
 
+    // What we will answer decides who connects: active (we connect) or passive (we listen).
+    const Gb::MediaSdp answer = Gb::MediaSdp::answerTo(*offer, {}, {}, 0, std::nullopt);
     StreamSpec spec;
-    if (offer->protocol == Gb::SdpProtocol::TcpRtpAvp) {
-        const auto answerSetup = Gb::MediaSdp::answerTo(*offer, {}, {}, 0, std::nullopt).setup;
-        spec.role = answerSetup == Gb::SdpSetup::Active ? StreamRole::TcpConnect : StreamRole::TcpListen;
-    } else {
+    if (answer.protocol == Gb::SdpProtocol::TcpRtpAvp)
+        spec.role = answer.setup == Gb::SdpSetup::Active ? StreamRole::TcpConnect : StreamRole::TcpListen;
+    else
         spec.role = StreamRole::UdpSend;
-    }
     call.role = spec.role;
     spec.length = offer->session == Gb::SdpSessionName::Play ? StreamLength::Endless : StreamLength::OnePass;
     spec.bindAddress = m_simulator.config().bindAddress;
     spec.remoteAddress = offer->address;
     spec.remotePort = offer->port;
     spec.ssrc = call.ssrc.value();
-    spec.payloadType = std::uint8_t(Gb::MediaSdp::answerTo(*offer, {}, {}, 0, std::nullopt).formats.front().payloadType);
+    spec.payloadType = std::uint8_t(answer.formats.front().payloadType);
     spec.faults = m_simulator.config().mediaFaults;
     if (spec.faults.seed)
         spec.faults.seed += std::uint32_t(m_index * 7919) + m_ssrcSerial;

@@ -35,9 +35,6 @@ enum class RegistrationState : std::uint8_t {
     Unregistered,  ///< unregistered at shutdown
 };
 
-/// English name for logs ("Registered").
-QLatin1StringView registrationStateName(RegistrationState state) noexcept;
-
 /// One simulated GB/T 28181 device (an IPC or an NVR with its channels), behaving like a real
 /// one towards the platform:
 ///
@@ -175,7 +172,6 @@ private:
     std::uint32_t m_requestedExpiresSec = 0;
     int m_challengesAnswered = 0;
     qint64 m_attemptStartUs = 0;
-    bool m_everRegistered = false;
     std::function<void()> m_unregisterDone;
 
     std::uint32_t m_sn = 0;             ///< SN of our keepalives and notifies
