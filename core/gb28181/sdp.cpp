@@ -315,11 +315,19 @@ Result<SessionDescription> SessionDescription::parse(QByteArrayView bytes)
 
     qsizetype pos = 0;
     while (pos < bytes.size()) {
-        qsizetype end = bytes.indexOf('\n', pos);
-        if (end < 0)
-            end = bytes.size();
-        const QByteArrayView line = trimmed(bytes.sliced(pos, end - pos));
+        // Lines end at LF, CRLF or a lone CR; NULs inside a line are dropped (the writer leaves
+        // them out too, so what we write reads back the same).
+        qsizetype end = pos;
+        while (end < bytes.size() && bytes[end] != '\n' && bytes[end] != '\r')
+            ++end;
+        QByteArrayView line = trimmed(bytes.sliced(pos, end - pos));
         pos = end + 1;
+        QByteArray withoutNuls;
+        if (line.contains('\0')) {
+            withoutNuls = line.toByteArray();
+            withoutNuls.removeIf([](char c) { return c == '\0'; });
+            line = withoutNuls;
+        }
         if (line.isEmpty())
             continue;
 

@@ -85,7 +85,7 @@ struct SdpMediaSection {
 
 /// A whole SDP body the GB way: `v o s [u] c t m a... y f`.
 ///
-/// parse() is liberal: LF-only or CRLF line ends, blank lines, spaces around values, unknown
+/// parse() is liberal: CRLF, LF or CR line ends, NUL bytes, blank lines, spaces around values, unknown
 /// line types and attributes (kept), missing lines (defaults), `y=`/`f=` anywhere, media-level
 /// `c=`. It fails only on bytes that are not SDP at all (no `x=` lines, or no m= line), on an
 /// `m=` line it cannot read (no port or a port above 65535), and on bodies beyond kMaxBytes.

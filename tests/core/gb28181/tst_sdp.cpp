@@ -272,6 +272,18 @@ private Q_SLOTS:
         QCOMPARE(MediaSdp::fromDescription(audioOnly)->formats.front().encoding, "PCMA");
     }
 
+    void crLineEndsAndNuls()
+    {
+        // Old stacks end lines with a lone CR; NULs inside a line are dropped, as on writing.
+        const auto parsed = SessionDescription::parse(QByteArrayLiteral("v=0\rc=IN IP4 10.0.0.1\rm=video 7000 RTP/AVP 96\r"
+                                                                         "a=recv\0only\ry=0100000009\r"));
+        QVERIFY(parsed);
+        QCOMPARE(parsed->media.front().port, 7000);
+        QCOMPARE(parsed->media.front().direction, SdpDirection::RecvOnly);
+        QCOMPARE(parsed->ssrcText, "0100000009");
+        QCOMPARE(SessionDescription::parse(parsed->serialize())->serialize(), parsed->serialize());
+    }
+
     void missingLinesGetDefaults()
     {
         // No v=, o=, s=, t=: the session is live and the address comes from c=.
