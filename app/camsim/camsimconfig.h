@@ -112,7 +112,7 @@ public:
     ServerTarget server;
     /// Where device sockets are bound. Any address: the address facing the server is advertised.
     QHostAddress bindAddress = QHostAddress(QHostAddress::AnyIPv4);
-    /// Host written in Via, Contact and SDP when the bound address is not what the platform
+    /// IP address written in Via, Contact and SDP when the bound address is not what the platform
     /// reaches (NAT, Docker); empty: the local address facing the server.
     QString advertisedHost;
 

@@ -187,7 +187,7 @@ int main(int argc, char *argv[])
         {u"expires"_s, u"Registration expiry asked for, in seconds (default 3600)."_s, u"s"_s, u"3600"_s},
         {u"retry-delay"_s, u"Seconds before a failed registration is tried again (default 60)."_s, u"s"_s, u"60"_s},
         {u"bind"_s, u"Local address for device sockets (default any)."_s, u"address"_s},
-        {u"advertise"_s, u"Host to write in Via, Contact and SDP (default: the address facing the server)."_s, u"host"_s},
+        {u"advertise"_s, u"IP address to write in Via, Contact and SDP (default: the one facing the server)."_s, u"ip"_s},
         {u"media"_s, u"Annex-B H.264/H.265 file to stream (default: the demo clip)."_s, u"file"_s},
         {u"audio"_s, u"Raw G.711 A-law file (8 kHz) to mux with the video."_s, u"file"_s},
         {u"no-media"_s, u"Answer INVITEs with 488 (signalling only)."_s},

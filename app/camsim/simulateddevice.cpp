@@ -482,20 +482,20 @@ void SimulatedDevice::sendCatalog(std::uint32_t sn)
                                       .arg(items.size())
                                       .arg(parts.size());
     m_simulator.noteQueryAnswered(parts.size());
-    sendCatalogPart(parts, 0, m_generation);
+    sendCatalogPart(parts, 0);
 }
 
-void SimulatedDevice::sendCatalogPart(QList<Gb::ManscdpBody> parts, qsizetype next, std::uint64_t generation)
+void SimulatedDevice::sendCatalogPart(QList<Gb::ManscdpBody> parts, qsizetype next)
 {
     if (next >= parts.size())
         return;
     const QByteArray body = parts.at(next).bytes;
     // Serially, as the standard asks: the next part after the platform's 200 OK to this one.
-    sendMessage(body, [this, parts = std::move(parts), next, generation](const ClientEvent &event) {
+    sendMessage(body, [this, parts = std::move(parts), next](const ClientEvent &event) {
         if (event.kind == ClientEvent::Kind::Provisional)
             return;
         if (event.kind == ClientEvent::Kind::Final && event.response.statusCode() < 300) {
-            sendCatalogPart(parts, next + 1, generation);
+            sendCatalogPart(parts, next + 1);
             return;
         }
         qCWarning(lcCamsim).noquote() << u"%1: catalog part %2 of %3 was not accepted (%4); not sending the rest"_s
@@ -729,8 +729,9 @@ void SimulatedDevice::handleInvite(const Sip::IncomingRequest &request)
     spec.ssrc = call.ssrc.value();
     spec.payloadType = std::uint8_t(answer.formats.front().payloadType);
     spec.faults = m_simulator.config().mediaFaults;
-    if (spec.faults.seed)
-        spec.faults.seed += std::uint32_t(m_index * 7919) + m_ssrcSerial;
+    ++m_streamsOpened;
+    if (spec.faults.seed) // reproducible, yet different for every stream of every device
+        spec.faults.seed += std::uint32_t(m_index) * 7919u + m_streamsOpened;
     spec.label = u"%1 y=%2"_s.arg(target->id.toString(), QString::fromLatin1(call.ssrc.toText()));
     call.streamId = media->open(spec);
     m_simulator.registerStream(call.streamId, *this);

@@ -135,7 +135,7 @@ private:
     void scheduleKeepalive(qint64 delayMs);
     void sendMessage(QByteArray body, std::function<void(const Sip::ClientEvent &)> done);
     void sendCatalog(std::uint32_t sn);
-    void sendCatalogPart(QList<Gb::ManscdpBody> parts, qsizetype next, std::uint64_t generation);
+    void sendCatalogPart(QList<Gb::ManscdpBody> parts, qsizetype next);
 
     // requests from the platform
     void handleMessage(const Sip::IncomingRequest &request);
@@ -186,6 +186,7 @@ private:
     QHash<QByteArray, PtzState> m_ptz; ///< channel ID → head
     QList<Call> m_calls;
     std::uint32_t m_ssrcSerial = 0;
+    std::uint32_t m_streamsOpened = 0;
 };
 
 } // namespace Vigil::CamSim
