@@ -282,9 +282,17 @@ QByteArray addressText(const QHostAddress &address)
 {
     if (address.isNull())
         return QByteArrayLiteral("0.0.0.0");
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return (isV4 ? QHostAddress(v4).toString() : address.toString()).toLatin1();
+    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, what dual-stack sockets report) is written
+    // as IPv4; every other IPv6 address, "::" included, stays IPv6.
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        bool mapped = bytes[10] == 0xFF && bytes[11] == 0xFF;
+        for (int i = 0; i < 10; ++i)
+            mapped = mapped && bytes[i] == 0;
+        if (mapped)
+            return QHostAddress(address.toIPv4Address()).toString().toLatin1();
+    }
+    return address.toString().toLatin1();
 }
 
 } // namespace

@@ -357,6 +357,19 @@ private Q_SLOTS:
         QCOMPARE(written.count('\n'), written.count("\r\n"));
     }
 
+    void writesAddressesAsTheyAre()
+    {
+        MediaSdp sdp;
+        sdp.port = 1;
+        sdp.address = QHostAddress(u"::ffff:10.0.0.7"_s); // from a dual-stack socket
+        QVERIFY(sdp.serialize().contains("c=IN IP4 10.0.0.7\r\n"));
+        sdp.address = QHostAddress(u"::"_s);
+        QVERIFY(sdp.serialize().contains("c=IN IP6 ::\r\n"));
+        QCOMPARE(MediaSdp::parse(sdp.serialize())->address, QHostAddress(u"::"_s));
+        sdp.address = QHostAddress(u"fe80::1"_s);
+        QVERIFY(sdp.serialize().contains("o=- 0 0 IN IP6 fe80::1\r\n"));
+    }
+
     void ssrc()
     {
         QCOMPARE(Ssrc::make(false, "3402000000", 1).toText(), "0200000001");
