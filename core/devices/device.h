@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/charset.h"
 #include "common/gbid.h"
 #include "sip/peer.h"
 
@@ -23,13 +24,6 @@ enum class OfflineReason : std::uint8_t {
     TcpConnectionClosed, ///< its SIP TCP connection dropped
 };
 
-/// How the text in a device's MANSCDP bodies is decoded.
-enum class CharsetPreference : std::uint8_t {
-    Auto,    ///< the XML declaration, checked against the bytes, with GB18030/UTF-8 fallback
-    Gb18030, ///< GB2312, GBK and GB18030 bodies whatever they declare
-    Utf8,    ///< UTF-8 whatever they declare
-};
-
 /// How a device sends RTP to us (GB/T 28181 2016 Annex L).
 enum class MediaTransport : std::uint8_t {
     Udp,
@@ -43,7 +37,7 @@ enum class StreamProfile : std::uint8_t { Main, Sub };
 /// Per-device settings an operator or installer changes; persisted.
 struct DeviceSettings {
     QString password; ///< empty: the global SIP password applies
-    CharsetPreference charset = CharsetPreference::Auto;
+    CharsetOverride charset = CharsetOverride::Auto; ///< how its MANSCDP bodies are decoded
     MediaTransport mediaTransport = MediaTransport::Udp;
     StreamProfile streamProfile = StreamProfile::Main;
 

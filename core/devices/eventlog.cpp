@@ -1,5 +1,7 @@
 #include "eventlog.h"
 
+#include "device.h"
+
 #include <algorithm>
 
 namespace Vigil::Devices {
@@ -48,8 +50,12 @@ QString Event::text() const
         return tr("Registered from %1 over %2").arg(arg(0), arg(1));
     case EventKind::DeviceOnline:
         return tr("Online at %1").arg(arg(0));
-    case EventKind::DeviceOffline:
-        return tr("Offline: %1").arg(arg(0));
+    case EventKind::DeviceOffline: {
+        bool numeric = false;
+        const int reason = arg(0).toInt(&numeric);
+        const int count = args.size() > 1 ? arg(1).toInt() : 3;
+        return tr("Offline: %1").arg(numeric ? Device::offlineReasonText(OfflineReason(reason), count) : arg(0));
+    }
     case EventKind::DeviceUnregistered:
         return tr("Unregistered from %1").arg(arg(0));
     case EventKind::AuthFailed:

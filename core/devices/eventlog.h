@@ -18,7 +18,7 @@ namespace Vigil::Devices {
 enum class EventKind : std::uint8_t {
     DeviceRegistered,   ///< args: address, transport
     DeviceOnline,       ///< args: address
-    DeviceOffline,      ///< args: reason text
+    DeviceOffline,      ///< args: OfflineReason as a number, keepalive count (rendered when shown)
     DeviceUnregistered, ///< args: address
     AuthFailed,         ///< args: source address, detail
     SourceBanned,       ///< args: source address, minutes

@@ -360,7 +360,7 @@ void Registrar::goOffline(const DeviceId &id, Session &session, Devices::Offline
     if (!m_registry.markOffline(id, reason))
         return;
     m_events.add(Devices::EventKind::DeviceOffline, id.toString(),
-                 {Devices::Device::offlineReasonText(reason, m_config.keepaliveTimeoutCount)});
+                 {QString::number(int(reason)), QString::number(m_config.keepaliveTimeoutCount)});
     qCInfo(lcGb) << id.toString() << "offline:" << Devices::Device::offlineReasonText(reason, m_config.keepaliveTimeoutCount);
     if (m_hooks.wentOffline)
         m_hooks.wentOffline(id, reason);

@@ -41,8 +41,6 @@ Result<void> ServerConfig::validate() const
         return fail(ErrorCode::InvalidArgument,
                     tr("The SIP domain \"%1\" must have 10 digits, usually the first 10 digits of the server ID.")
                         .arg(domain));
-    if (sipPort == 0)
-        return fail(ErrorCode::InvalidArgument, tr("The SIP port must be from 1 to 65535."));
     if (mediaPortMin == 0 || mediaPortMin > mediaPortMax)
         return fail(ErrorCode::InvalidArgument,
                     tr("The media port range %1-%2 is empty; give it as FIRST-LAST, for example 30000-30999.")

@@ -39,7 +39,7 @@ public:
     /// SIP domain and digest realm: by convention the first 10 digits of the server ID.
     QString domain = QStringLiteral("3402000000");
     QHostAddress sipBindAddress = QHostAddress(QHostAddress::AnyIPv4);
-    std::uint16_t sipPort = 5060;
+    std::uint16_t sipPort = 5060; ///< 0 picks a free port (tests)
     /// The global SIP password; a device's own password, when set, wins.
     QString password = QStringLiteral("12345678");
 

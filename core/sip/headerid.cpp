@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <array>
+#include <cstring>
 
 namespace Vigil::Sip {
 
@@ -64,26 +65,136 @@ constexpr auto kById = [] {
     return table;
 }();
 
+// Names are looked up through a perfect hash of (length, first letter, last letter) followed by
+// one comparison, and compact forms through a table indexed by the letter: every header line
+// of every message goes through here.
+constexpr std::size_t kHashSize = 128;
+
+constexpr std::size_t nameHash(std::size_t length, char first, char last) noexcept
+{
+    return (length + 33 * std::size_t(static_cast<unsigned char>(asciiLower(first)))
+            + std::size_t(static_cast<unsigned char>(asciiLower(last))))
+        % kHashSize;
+}
+
+struct HashTable {
+    std::array<HeaderId, kHashSize> ids{};
+    bool collision = false;
+};
+
+constexpr HashTable kByHash = [] {
+    HashTable table;
+    for (const auto &info : kHeaders) {
+        HeaderId &slot = table.ids[nameHash(std::size_t(info.name.size()), info.name.front(), info.name.back())];
+        table.collision = table.collision || slot != HeaderId::Other;
+        slot = info.id;
+    }
+    return table;
+}();
+static_assert(!kByHash.collision, "header names collide in nameHash(): change its multiplier or kHashSize");
+
+constexpr auto kByCompactForm = [] {
+    std::array<HeaderId, 26> table{};
+    for (const auto &info : kHeaders) {
+        if (info.compact)
+            table[std::size_t(info.compact - 'a')] = info.id;
+    }
+    return table;
+}();
+
+// For the comparison after the hash: each name folded to lower case and a mask that ignores the
+// case bit of letters only, padded so that 8-byte loads at any offset below the length stay inside.
+constexpr std::size_t kNameCapacity = 24;
+
+struct FoldedName {
+    char lower[kNameCapacity] = {};
+    char mask[kNameCapacity] = {};
+};
+
+constexpr auto kFolded = [] {
+    std::array<FoldedName, std::size_t(HeaderId::Count_)> table{};
+    for (const auto &info : kHeaders) {
+        FoldedName &folded = table[std::size_t(info.id)];
+        for (qsizetype i = 0; i < info.name.size(); ++i) {
+            const char c = info.name[i];
+            folded.lower[i] = asciiLower(c);
+            folded.mask[i] = isAlpha(c) ? char(0xDF) : char(0xFF);
+        }
+    }
+    return table;
+}();
+
+constexpr bool fitsCapacity()
+{
+    for (const auto &info : kHeaders) {
+        if (std::size_t(info.name.size()) > kNameCapacity)
+            return false;
+    }
+    return true;
+}
+static_assert(fitsCapacity(), "a header name is longer than kNameCapacity");
+
+template <typename Word>
+Word load(const char *p) noexcept
+{
+    Word word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+}
+
+template <typename Word>
+bool sameWord(const char *name, const FoldedName &folded, std::size_t offset) noexcept
+{
+    return ((load<Word>(name + offset) ^ load<Word>(folded.lower + offset)) & load<Word>(folded.mask + offset)) == 0;
+}
+
+/// `name` (of the length of `folded`'s name) equals it ignoring ASCII case. Whole words at a
+/// time; the last word overlaps the one before instead of reading past the end.
+bool equalsFolded(QByteArrayView name, const FoldedName &folded) noexcept
+{
+    const char *p = name.data();
+    const auto size = std::size_t(name.size());
+    if (size >= 8) {
+        for (std::size_t offset = 0; offset + 8 < size; offset += 8) {
+            if (!sameWord<std::uint64_t>(p, folded, offset))
+                return false;
+        }
+        return sameWord<std::uint64_t>(p, folded, size - 8);
+    }
+    if (size >= 4)
+        return sameWord<std::uint32_t>(p, folded, 0) && sameWord<std::uint32_t>(p, folded, size - 4);
+    for (std::size_t i = 0; i < size; ++i) {
+        if (((p[i] ^ folded.lower[i]) & folded.mask[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+constexpr auto kIsList = [] {
+    std::array<bool, std::size_t(HeaderId::Count_)> table{};
+    for (const auto &info : kHeaders)
+        table[std::size_t(info.id)] = info.list;
+    return table;
+}();
+
 } // namespace
 
 HeaderId headerIdFromName(QByteArrayView name) noexcept
 {
-    if (name.size() == 1) {
+    const qsizetype size = name.size();
+    if (size == 1) {
         const char c = asciiLower(name[0]);
-        for (const auto &info : kHeaders) {
-            if (info.compact == c)
-                return info.id;
-        }
+        return c >= 'a' && c <= 'z' ? kByCompactForm[std::size_t(c - 'a')] : HeaderId::Other;
+    }
+    if (size == 0)
         return HeaderId::Other;
-    }
-    // Few enough names that a first-letter filter plus a length check makes this cheap.
-    const char first = asciiLower(name.isEmpty() ? '\0' : name[0]);
-    for (const auto &info : kHeaders) {
-        if (info.name.size() == name.size() && asciiLower(info.name[0]) == first
-            && equalsIgnoreCase(info.name, name))
-            return info.id;
-    }
-    return HeaderId::Other;
+    const HeaderId id = kByHash.ids[nameHash(std::size_t(size), name.front(), name.back())];
+    if (id == HeaderId::Other)
+        return id;
+    // The hash only says which name it could be; the length must match too.
+    if (kById[std::size_t(id)]->name.size() != size)
+        return HeaderId::Other;
+    return equalsFolded(name, kFolded[std::size_t(id)]) ? id : HeaderId::Other;
 }
 
 QByteArrayView canonicalHeaderName(HeaderId id) noexcept
@@ -94,8 +205,7 @@ QByteArrayView canonicalHeaderName(HeaderId id) noexcept
 
 bool isListHeader(HeaderId id) noexcept
 {
-    const auto *info = kById[std::size_t(id)];
-    return info && info->list;
+    return kIsList[std::size_t(id)];
 }
 
 } // namespace Vigil::Sip

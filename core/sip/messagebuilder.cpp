@@ -4,9 +4,53 @@
 #include "text.h"
 #include "via.h"
 
+#include <QHostAddress>
+
 #include <algorithm>
+#include <cstring>
 
 namespace Vigil::Sip {
+
+namespace {
+
+QByteArrayView withoutBrackets(QByteArrayView host) noexcept
+{
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        return host.sliced(1, host.size() - 2);
+    return host;
+}
+
+/// True when the Via sent-by host is the address the packet came from.
+bool isSameAddress(QByteArrayView viaHost, QByteArrayView sourceIp)
+{
+    const QByteArrayView host = withoutBrackets(viaHost);
+    if (equalsIgnoreCase(host, sourceIp))
+        return true;
+    if (!host.contains(':') || !sourceIp.contains(':'))
+        return false;
+    // IPv6 has several spellings of one address.
+    const QHostAddress a(QString::fromLatin1(host));
+    return !a.isNull() && a == QHostAddress(QString::fromLatin1(sourceIp));
+}
+
+char *put(char *out, QByteArrayView text) noexcept
+{
+    if (!text.isEmpty())
+        std::memcpy(out, text.data(), size_t(text.size()));
+    return out + text.size();
+}
+
+int decimalDigits(std::uint32_t value) noexcept
+{
+    int digits = 1;
+    while (value >= 10) {
+        value /= 10;
+        ++digits;
+    }
+    return digits;
+}
+
+} // namespace
 
 std::uint32_t MessageBuilder::store(QByteArrayView text)
 {
@@ -23,8 +67,6 @@ QByteArrayView MessageBuilder::slice(std::uint32_t offset, std::uint32_t length)
 MessageBuilder MessageBuilder::request(Method method, QByteArrayView requestUri, QByteArrayView methodText)
 {
     MessageBuilder b;
-    b.m_text.reserve(512);
-    b.m_fields.reserve(12);
     b.m_method = method;
     const QByteArrayView name = method == Method::Other ? methodText : methodName(method);
     b.m_startOffset = b.store(name);
@@ -37,8 +79,6 @@ MessageBuilder MessageBuilder::request(Method method, QByteArrayView requestUri,
 MessageBuilder MessageBuilder::response(int statusCode, QByteArrayView reason)
 {
     MessageBuilder b;
-    b.m_text.reserve(512);
-    b.m_fields.reserve(12);
     b.m_statusCode = statusCode;
     if (reason.isEmpty())
         reason = defaultReason(statusCode);
@@ -51,16 +91,44 @@ MessageBuilder MessageBuilder::responseTo(const SipMessage &request, int statusC
                                           QByteArrayView reason)
 {
     MessageBuilder b = response(statusCode, reason);
+    const bool addTag = !toTag.isEmpty() && request.to().tag().isEmpty();
+    bool firstVia = true;
     for (const HeaderField &field : request.headers()) {
         switch (field.id) {
         case HeaderId::Via:
+            b.add(field.id, field.value);
+            if (firstVia) {
+                firstVia = false;
+                // Remember where the parts of the (already parsed) top Via landed.
+                const ViaView &via = request.topVia();
+                const char *base = field.value.data();
+                const auto inside = [&](QByteArrayView part) {
+                    return part.data() >= base && part.data() + part.size() <= base + field.value.size();
+                };
+                if (inside(via.host) && (via.rportValue.isNull() || inside(via.rportValue))
+                    && (via.received.isNull() || inside(via.received))) {
+                    ViaShape &shape = b.m_topViaShape;
+                    shape.valueOffset = b.m_fields.back().valueOffset;
+                    shape.hostOffset = std::uint32_t(via.host.data() - base);
+                    shape.hostLength = std::uint32_t(via.host.size());
+                    if (!via.rportValue.isNull()) {
+                        shape.rportOffset = std::int32_t(via.rportValue.data() - base);
+                        shape.rportLength = std::int32_t(via.rportValue.size());
+                    }
+                    if (!via.received.isNull()) {
+                        shape.receivedOffset = std::int32_t(via.received.data() - base);
+                        shape.receivedLength = std::int32_t(via.received.size());
+                    }
+                }
+            }
+            break;
         case HeaderId::From:
         case HeaderId::CallId:
         case HeaderId::CSeq:
             b.add(field.id, field.value);
             break;
         case HeaderId::To:
-            if (!toTag.isEmpty() && request.to().tag().isEmpty()) {
+            if (addTag) {
                 const std::uint32_t offset = b.store(field.value);
                 b.store(";tag=");
                 b.store(toTag);
@@ -136,41 +204,88 @@ MessageBuilder &MessageBuilder::stampTopVia(QByteArrayView sourceIp, std::uint16
     const auto top = std::find_if(m_fields.begin(), m_fields.end(), [](const Field &f) { return f.id == HeaderId::Via; });
     if (top == m_fields.end())
         return *this;
-    const QByteArray original = slice(top->valueOffset, top->valueLength).toByteArray();
-    const auto via = ViaView::parse(original);
-    if (!via)
-        return *this;
-    const bool addReceived = via->received.isNull() && (via->rport == 0 || via->host != sourceIp);
-    if (!addReceived && via->rport != 0)
-        return *this;
-
-    QByteArray value;
-    value.reserve(original.size() + 40);
-    const QByteArrayView params = via->params.text();
-    value.append(QByteArrayView(original).first(params.data() - original.constData()));
-    via->params.forEach([&](QByteArrayView name, QByteArrayView paramValue) {
-        value.append(';');
-        value.append(name);
-        if (equalsIgnoreCase(name, "rport") && via->rport == 0) {
-            value.append('=');
-            value.append(QByteArray::number(sourcePort));
-        } else if (!paramValue.isEmpty()) {
-            value.append('=');
-            value.append(paramValue);
+    const QByteArrayView value = slice(top->valueOffset, top->valueLength);
+    ViaShape shape = m_topViaShape;
+    if (shape.valueOffset != top->valueOffset) {
+        const auto via = ViaView::parse(value);
+        if (!via)
+            return *this; // not ours to repair; the peer gets it back as it was
+        shape = ViaShape{};
+        shape.hostOffset = std::uint32_t(via->host.data() - value.data());
+        shape.hostLength = std::uint32_t(via->host.size());
+        if (!via->rportValue.isNull()) {
+            shape.rportOffset = std::int32_t(via->rportValue.data() - value.data());
+            shape.rportLength = std::int32_t(via->rportValue.size());
         }
-    });
-    if (addReceived) {
-        value.append(";received=");
-        value.append(sourceIp);
+        if (!via->received.isNull()) {
+            shape.receivedOffset = std::int32_t(via->received.data() - value.data());
+            shape.receivedLength = std::int32_t(via->received.size());
+        }
     }
-    top->valueOffset = store(value);
-    top->valueLength = std::uint32_t(value.size());
+    m_topViaShape = ViaShape{}; // whatever happens below, the value is about to change
+
+    const QByteArrayView ip = withoutBrackets(sourceIp);
+    char port[10];
+    const QByteArrayView portText(port, writeDecimal(port, sourcePort) - port);
+    const bool hasRport = shape.rportOffset >= 0;
+    const bool hasReceived = shape.receivedOffset >= 0;
+    const QByteArrayView rport = hasRport ? value.sliced(shape.rportOffset, shape.rportLength) : QByteArrayView();
+    const QByteArrayView received =
+        hasReceived ? value.sliced(shape.receivedOffset, shape.receivedLength) : QByteArrayView();
+    const bool wantReceived = hasRport || !isSameAddress(value.sliced(shape.hostOffset, shape.hostLength), ip);
+
+    // At most two replacements in the value (rport's and received's), plus received appended.
+    struct Edit {
+        qsizetype offset;
+        qsizetype length;
+        QByteArrayView text;
+    };
+    Edit edits[2];
+    int editCount = 0;
+    if (hasRport && rport != portText)
+        edits[editCount++] = Edit{shape.rportOffset, shape.rportLength, portText};
+    if (hasReceived && received != ip)
+        edits[editCount++] = Edit{shape.receivedOffset, shape.receivedLength, ip};
+    const bool appendReceived = !hasReceived && wantReceived;
+    if (editCount == 0 && !appendReceived)
+        return *this;
+    if (editCount == 2 && edits[1].offset < edits[0].offset)
+        std::swap(edits[0], edits[1]);
+
+    QVarLengthArray<char, 256> out;
+    qsizetype pos = 0;
+    for (int i = 0; i < editCount; ++i) {
+        out.append(value.data() + pos, edits[i].offset - pos);
+        if (edits[i].length == 0)
+            out.append('='); // a bare "rport" or "received"
+        out.append(edits[i].text.data(), edits[i].text.size());
+        pos = edits[i].offset + edits[i].length;
+    }
+    out.append(value.data() + pos, value.size() - pos);
+    if (appendReceived) {
+        out.append(";received=", 10);
+        out.append(ip.data(), ip.size());
+    }
+    top->valueOffset = store(QByteArrayView(out.constData(), out.size()));
+    top->valueLength = std::uint32_t(out.size());
     return *this;
+}
+
+MessageBuilder &MessageBuilder::stampTopVia(const QHostAddress &source, std::uint16_t sourcePort)
+{
+    QHostAddress address = source;
+    bool isMapped = false;
+    const quint32 ipv4 = address.toIPv4Address(&isMapped);
+    if (isMapped && address.protocol() == QAbstractSocket::IPv6Protocol)
+        address = QHostAddress(ipv4);
+    address.setScopeId(QString());
+    return stampTopVia(address.toString().toLatin1(), sourcePort);
 }
 
 MessageBuilder &MessageBuilder::remove(HeaderId id)
 {
-    std::erase_if(m_fields, [id](const Field &f) { return f.id == id; });
+    m_fields.erase(std::remove_if(m_fields.begin(), m_fields.end(), [id](const Field &f) { return f.id == id; }),
+                   m_fields.end());
     return *this;
 }
 
@@ -197,39 +312,60 @@ QByteArrayView MessageBuilder::body() const noexcept
     return slice(m_bodyOffset, m_bodyLength);
 }
 
+qsizetype MessageBuilder::serializedSize() const noexcept
+{
+    // "METHOD URI SIP/2.0\r\n" or "SIP/2.0 200 reason\r\n"
+    qsizetype size = isRequest() ? qsizetype(m_startLength) + 1 + m_uriLength + 10 : 12 + qsizetype(m_startLength) + 2;
+    for (const Field &f : m_fields) {
+        const qsizetype nameLength = f.id == HeaderId::Other ? qsizetype(f.nameLength) : canonicalHeaderName(f.id).size();
+        size += nameLength + 2 + f.valueLength + 2;
+    }
+    size += 16 + decimalDigits(m_bodyLength) + 4 + m_bodyLength; // "Content-Length: N\r\n\r\n"
+    return size;
+}
+
+void MessageBuilder::writeTo(char *out) const noexcept
+{
+    if (isRequest()) {
+        out = put(out, slice(m_startOffset, m_startLength));
+        *out++ = ' ';
+        out = put(out, slice(m_uriOffset, m_uriLength));
+        out = put(out, " SIP/2.0\r\n");
+    } else {
+        out = put(out, "SIP/2.0 ");
+        *out++ = char('0' + m_statusCode / 100 % 10);
+        *out++ = char('0' + m_statusCode / 10 % 10);
+        *out++ = char('0' + m_statusCode % 10);
+        *out++ = ' ';
+        out = put(out, slice(m_startOffset, m_startLength));
+        out = put(out, "\r\n");
+    }
+    for (const Field &f : m_fields) {
+        out = put(out, f.id == HeaderId::Other ? slice(f.nameOffset, f.nameLength) : canonicalHeaderName(f.id));
+        *out++ = ':';
+        *out++ = ' ';
+        out = put(out, slice(f.valueOffset, f.valueLength));
+        *out++ = '\r';
+        *out++ = '\n';
+    }
+    out = put(out, "Content-Length: ");
+    out = writeDecimal(out, m_bodyLength);
+    out = put(out, "\r\n\r\n");
+    put(out, body());
+}
+
 QByteArray MessageBuilder::serialize() const
 {
-    QByteArray out;
-    out.reserve(m_text.size() + qsizetype(m_fields.size()) * 24 + 64);
-    serializeTo(out);
+    QByteArray out(serializedSize(), Qt::Uninitialized);
+    writeTo(out.data());
     return out;
 }
 
 void MessageBuilder::serializeTo(QByteArray &out) const
 {
-    if (isRequest()) {
-        out.append(slice(m_startOffset, m_startLength));
-        out.append(' ');
-        out.append(slice(m_uriOffset, m_uriLength));
-        out.append(" SIP/2.0\r\n");
-    } else {
-        char code[4] = {char('0' + m_statusCode / 100 % 10), char('0' + m_statusCode / 10 % 10),
-                        char('0' + m_statusCode % 10), ' '};
-        out.append("SIP/2.0 ");
-        out.append(code, 4);
-        out.append(slice(m_startOffset, m_startLength));
-        out.append("\r\n");
-    }
-    for (const Field &f : m_fields) {
-        out.append(f.id == HeaderId::Other ? slice(f.nameOffset, f.nameLength) : canonicalHeaderName(f.id));
-        out.append(": ");
-        out.append(slice(f.valueOffset, f.valueLength));
-        out.append("\r\n");
-    }
-    out.append("Content-Length: ");
-    out.append(QByteArray::number(m_bodyLength));
-    out.append("\r\n\r\n");
-    out.append(body());
+    const qsizetype start = out.size();
+    out.resize(start + serializedSize());
+    writeTo(out.data() + start);
 }
 
 QByteArrayView MessageBuilder::defaultReason(int statusCode) noexcept

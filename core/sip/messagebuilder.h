@@ -5,9 +5,11 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QVarLengthArray>
 
 #include <cstdint>
-#include <vector>
+
+class QHostAddress;
 
 namespace Vigil::Sip {
 
@@ -15,7 +17,8 @@ class SipMessage;
 
 /// Builds a request or response and writes it in canonical form: CRLF line ends, full header
 /// names in their usual spelling, one list element per line, and a Content-Length that always
-/// matches the body. Values are copied in; the builder owns everything it holds.
+/// matches the body. Values are copied in; the builder owns everything it holds (inline up to
+/// about 1 KiB, so that a typical response costs one allocation: the serialised bytes).
 class MessageBuilder {
 public:
     /// A request. `methodText` is only needed for Method::Other.
@@ -37,8 +40,15 @@ public:
     MessageBuilder &set(HeaderId id, QByteArrayView value);
     MessageBuilder &remove(HeaderId id);
     /// RFC 3261 §18.2.1 and RFC 3581 on a response's top Via: adds received=`sourceIp` when
-    /// it differs from the sent-by host or rport was asked for, and fills in an empty rport.
+    /// it differs from the sent-by host or rport was asked for, and fills in rport. `sourceIp`
+    /// is the packet's source address as text; IPv6 with or without brackets.
+    /// Beyond the RFCs, for devices behind NAT: an rport that already has a value gets the
+    /// source port too, and a received that names another address is corrected. The top Via of
+    /// responseTo() is not parsed again. Changes nothing when there is no Via.
     MessageBuilder &stampTopVia(QByteArrayView sourceIp, std::uint16_t sourcePort);
+    /// The same for a socket's peer address; IPv4-mapped IPv6 addresses (dual-stack sockets)
+    /// are written as IPv4, scope ids are left out.
+    MessageBuilder &stampTopVia(const QHostAddress &source, std::uint16_t sourcePort);
     /// Sets the body and its Content-Type; an empty type leaves Content-Type alone.
     MessageBuilder &setBody(QByteArrayView body, QByteArrayView contentType = {});
 
@@ -66,8 +76,20 @@ private:
         std::uint32_t valueLength;
     };
 
+    /// Where sent-by, rport and received sit in the top Via that responseTo() copied, as
+    /// offsets into that value; it applies while the first Via field's value still starts at
+    /// `valueOffset` (the arena only grows, so an offset names one text for good).
+    struct ViaShape {
+        std::uint32_t valueOffset = 0xFFFFFFFFu;
+        std::uint32_t hostOffset = 0, hostLength = 0;
+        std::int32_t rportOffset = -1, rportLength = 0;       // value, or right after the name
+        std::int32_t receivedOffset = -1, receivedLength = 0; // the same
+    };
+
     std::uint32_t store(QByteArrayView text);
     QByteArrayView slice(std::uint32_t offset, std::uint32_t length) const noexcept;
+    qsizetype serializedSize() const noexcept;
+    void writeTo(char *out) const noexcept;
 
     Method m_method = Method::Other;
     int m_statusCode = 0;
@@ -77,8 +99,9 @@ private:
     std::uint32_t m_uriLength = 0;
     std::uint32_t m_bodyOffset = 0;
     std::uint32_t m_bodyLength = 0;
-    std::vector<Field> m_fields;
-    QByteArray m_text; // arena for everything above
+    ViaShape m_topViaShape;
+    QVarLengthArray<Field, 16> m_fields;
+    QVarLengthArray<char, 1024> m_text; // arena for everything above
 };
 
 } // namespace Vigil::Sip

@@ -1,8 +1,20 @@
 #include "nameaddr.h"
 
-#include "text.h"
+#include <cstring>
 
 namespace Vigil::Sip {
+
+namespace {
+
+qsizetype indexOfChar(QByteArrayView text, char c, qsizetype from) noexcept
+{
+    if (from >= text.size())
+        return -1;
+    const auto *hit = static_cast<const char *>(std::memchr(text.data() + from, c, size_t(text.size() - from)));
+    return hit ? hit - text.data() : -1;
+}
+
+} // namespace
 
 Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard) noexcept
 {
@@ -10,41 +22,45 @@ Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard
     NameAddrView result;
     if (text.isEmpty())
         return std::unexpected("empty address");
-    if (text == "*") {
+    if (text.size() == 1 && text.front() == '*') {
         if (!allowWildcard)
             return std::unexpected("'*' is only allowed in Contact");
         result.wildcard = true;
         return result;
     }
 
-    qsizetype pos = 0;
     qsizetype open = -1;
-    if (text.front() == '"') {
+    if (text.front() == '<') {
+        open = 0;
+    } else if (text.front() == '"') {
         // quoted display name, then LWS, then <URI>
         qsizetype i = 1;
         for (; i < text.size(); ++i) {
-            if (text[i] == '\\')
-                ++i;
-            else if (text[i] == '"')
+            if (text[i] == '"')
                 break;
+            if (text[i] == '\\' || (i + 1 < text.size() && isGbkPair(text[i], text[i + 1])))
+                ++i;
         }
         if (i >= text.size())
             return std::unexpected("unterminated quoted display name");
         result.displayName = text.first(i + 1);
-        pos = i + 1;
+        qsizetype pos = i + 1;
         while (pos < text.size() && isWsp(text[pos]))
             ++pos;
         if (pos >= text.size() || text[pos] != '<')
             return std::unexpected("quoted display name not followed by <URI>");
         open = pos;
     } else {
-        open = text.indexOf('<');
+        open = indexOfChar(text, '<', 0);
         if (open >= 0) {
             // unquoted display name: tokens separated by LWS; non-ASCII bytes tolerated
-            // because devices write Chinese names without quotes.
+            // because devices write Chinese names (UTF-8 or GB 2312) without quotes.
             const QByteArrayView name = trimmed(text.first(open));
-            for (char c : name) {
-                if (!(isTokenChar(c) || isWsp(c) || static_cast<unsigned char>(c) >= 0x80))
+            for (qsizetype i = 0; i < name.size(); ++i) {
+                const char c = name[i];
+                if (i + 1 < name.size() && isGbkPair(c, name[i + 1]))
+                    ++i;
+                else if (!(isTokenChar(c) || isWsp(c) || static_cast<unsigned char>(c) >= 0x80))
                     return std::unexpected("display name with characters that need quoting");
             }
             result.displayName = name;
@@ -54,7 +70,7 @@ Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard
     QByteArrayView uriText;
     QByteArrayView rest;
     if (open >= 0) {
-        const qsizetype close = text.indexOf('>', open + 1);
+        const qsizetype close = indexOfChar(text, '>', open + 1);
         if (close < 0)
             return std::unexpected("'<' without '>'");
         uriText = text.sliced(open + 1, close - open - 1);
@@ -62,7 +78,7 @@ Parsed<NameAddrView> NameAddrView::parse(QByteArrayView text, bool allowWildcard
         result.bracketed = true;
     } else {
         // addr-spec: the URI runs to the first ';', the rest are header parameters
-        const qsizetype semi = text.indexOf(';');
+        const qsizetype semi = indexOfChar(text, ';', 0);
         uriText = trimmed(semi < 0 ? text : text.first(semi));
         rest = semi < 0 ? QByteArrayView() : text.sliced(semi);
         for (char c : uriText) {

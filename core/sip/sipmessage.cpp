@@ -2,6 +2,7 @@
 
 #include "text.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace Vigil::Sip {
@@ -100,23 +101,25 @@ public:
     MessageParser(SipMessage &message, Framing framing) : m(message), m_framing(framing) {}
 
     SyntaxError run();
-    QByteArray context; ///< what the error is about ("Via", "CSeq"...)
+    QByteArrayView context; ///< what the error is about ("Via", "CSeq"...); may point into the message
 
 private:
+    enum class Repeat : std::uint8_t { First, Same, Different };
+
     SyntaxError parseStartLine(QByteArrayView line);
-    SyntaxError parseHeaderLine(QByteArrayView line);
+    SyntaxError parseHeaderLine(const char *begin, const char *end);
     SyntaxError addField(HeaderId id, QByteArrayView name, QByteArrayView value);
     SyntaxError setBody(qsizetype bodyStart);
 
-    /// For headers that must appear once: a repeat with the same value is ignored, another
-    /// value is an error (RFC 4475 3.3.8, 3.3.9).
-    static SyntaxError once(bool &seen, QByteArrayView &stored, QByteArrayView value)
+    /// For headers that must appear once: a repeat with the same value is dropped, another value
+    /// is an error (RFC 4475 3.3.8, 3.3.9).
+    static Repeat repeat(bool &seen, QByteArrayView &stored, QByteArrayView value) noexcept
     {
         if (seen)
-            return stored == value ? nullptr : "repeated with a different value";
+            return stored == value ? Repeat::Same : Repeat::Different;
         seen = true;
         stored = value;
-        return nullptr;
+        return Repeat::First;
     }
 
     SipMessage &m;
@@ -131,10 +134,10 @@ private:
 SyntaxError MessageParser::run()
 {
     char *buf = m.m_raw.data();
-    const qsizetype n = m.m_raw.size();
+    qsizetype n = m.m_raw.size();
 
     const char *nl = static_cast<const char *>(std::memchr(buf, '\n', size_t(n)));
-    qsizetype eol = nl ? nl - buf : n;
+    const qsizetype eol = nl ? nl - buf : n;
     QByteArrayView startLine(buf, eol);
     if (startLine.endsWith('\r'))
         startLine.chop(1);
@@ -142,40 +145,60 @@ SyntaxError MessageParser::run()
     if (SyntaxError error = parseStartLine(startLine))
         return error;
 
-    qsizetype pos = eol + 1;
-    qsizetype bodyStart = n;
-    while (pos < n) {
-        if (buf[pos] == '\n') {
-            bodyStart = pos + 1;
+    // Header lines. Folded lines are joined into one with a single space (RFC 3261 §7.3.1), in
+    // place: `w` is where the next byte goes, `r` where it comes from; they differ once a fold
+    // was removed, and then each later byte moves once, so the whole pass stays linear.
+    qsizetype r = eol + 1;
+    qsizetype w = r;
+    qsizetype bodyStart = -1;
+    while (r < n) {
+        if (buf[r] == '\n' || (buf[r] == '\r' && (r + 1 == n || buf[r + 1] == '\n'))) {
+            bodyStart = std::min(n, r + (buf[r] == '\n' ? 1 : 2)); // a lone CR may end the datagram
             break;
         }
-        if (buf[pos] == '\r' && (pos + 1 == n || buf[pos + 1] == '\n')) {
-            bodyStart = pos + 2 > n ? n : pos + 2;
-            break;
-        }
-        if (isWsp(buf[pos])) {
+        if (isWsp(buf[r])) {
             context = "start line";
             return "a line after the start line begins with whitespace";
         }
-        // Find the end of this header, joining folded continuation lines with spaces.
-        qsizetype end = pos;
+        const qsizetype lineStart = w;
+        qsizetype lineEnd;
         for (;;) {
-            const char *p = static_cast<const char *>(std::memchr(buf + end, '\n', size_t(n - end)));
-            end = p ? p - buf : n;
-            if (end + 1 < n && isWsp(buf[end + 1])) {
-                buf[end] = ' ';
-                if (end > pos && buf[end - 1] == '\r')
-                    buf[end - 1] = ' ';
+            const char *p = static_cast<const char *>(std::memchr(buf + r, '\n', size_t(n - r)));
+            const qsizetype e = p ? p - buf : n;
+            qsizetype segmentEnd = e;
+            if (segmentEnd > r && buf[segmentEnd - 1] == '\r')
+                --segmentEnd;
+            if (w != r)
+                std::memmove(buf + w, buf + r, size_t(segmentEnd - r));
+            w += segmentEnd - r;
+            if (e + 1 < n && isWsp(buf[e + 1])) {
+                while (w > lineStart && isWsp(buf[w - 1]))
+                    --w;
+                buf[w++] = ' '; // w <= e: at least the '\n' was dropped
+                r = e + 1;
+                while (r < n && isWsp(buf[r]))
+                    ++r;
                 continue;
             }
+            lineEnd = w;
+            const qsizetype terminator = e < n ? e + 1 - segmentEnd : 0;
+            if (w != segmentEnd)
+                std::memmove(buf + w, buf + segmentEnd, size_t(terminator));
+            w += terminator;
+            r = e < n ? e + 1 : n;
             break;
         }
-        QByteArrayView line(buf + pos, end - pos);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (SyntaxError error = parseHeaderLine(line))
+        if (SyntaxError error = parseHeaderLine(buf + lineStart, buf + lineEnd))
             return error;
-        pos = end + 1;
+    }
+    if (bodyStart < 0)
+        bodyStart = n;
+    if (w != r) {
+        // Close the gap the folds left: the empty line and the body move up.
+        std::memmove(buf + w, buf + r, size_t(n - r));
+        bodyStart -= r - w;
+        n -= r - w;
+        m.m_raw.truncate(n); // shrinks in place: views stay valid
     }
 
     context = "headers";
@@ -194,7 +217,7 @@ SyntaxError MessageParser::run()
         return "method differs from the request line";
     }
     context = "body";
-    return setBody(bodyStart > n ? n : bodyStart);
+    return setBody(bodyStart);
 }
 
 SyntaxError MessageParser::parseStartLine(QByteArrayView line)
@@ -212,16 +235,21 @@ SyntaxError MessageParser::parseStartLine(QByteArrayView line)
         m.m_reason = rest.size() > 4 ? rest.sliced(4) : QByteArrayView(rest.data() + rest.size(), qsizetype(0));
         return nullptr;
     }
-    const qsizetype first = line.indexOf(' ');
+    const char *p = line.data();
+    qsizetype first = 0;
+    while (first < line.size() && isTokenChar(p[first]))
+        ++first;
+    if (first == 0 || first == line.size() || p[first] != ' ') {
+        if (first > 0 && first < line.size() && p[first] != ' ')
+            return "method is not a token";
+        return "request line is not 'METHOD URI SIP/2.0'";
+    }
     const qsizetype last = line.lastIndexOf(' ');
-    if (first <= 0 || first == last)
+    if (last == first)
         return "request line is not 'METHOD URI SIP/2.0'";
     m.m_methodText = line.first(first);
-    if (!isToken(m.m_methodText))
-        return "method is not a token";
     m.m_method = methodFromName(m.m_methodText);
-    const QByteArrayView version = line.sliced(last + 1);
-    if (!equalsIgnoreCase(version, "SIP/2.0"))
+    if (!equalsIgnoreCase(line.sliced(last + 1), "SIP/2.0"))
         return "unsupported SIP version";
     const QByteArrayView uriText = line.sliced(first + 1, last - first - 1);
     if (uriText.isEmpty())
@@ -235,22 +263,34 @@ SyntaxError MessageParser::parseStartLine(QByteArrayView line)
     return nullptr;
 }
 
-SyntaxError MessageParser::parseHeaderLine(QByteArrayView line)
+SyntaxError MessageParser::parseHeaderLine(const char *begin, const char *end)
 {
-    const qsizetype colon = line.indexOf(':');
-    if (colon < 0) {
-        context = line.first(std::min<qsizetype>(line.size(), 40)).toByteArray();
-        return "header line without ':'";
+    const char *p = begin;
+    while (p < end && isTokenChar(*p))
+        ++p;
+    const QByteArrayView name(begin, p - begin);
+    while (p < end && isWsp(*p))
+        ++p;
+    if (p == end || *p != ':' || name.isEmpty()) {
+        const QByteArrayView line(begin, end - begin);
+        context = line.first(std::min<qsizetype>(line.size(), 40));
+        return line.contains(':') ? "header name is not a token" : "header line without ':'";
     }
-    const QByteArrayView name = trimmed(line.first(colon));
-    if (!isToken(name)) {
-        context = line.first(std::min<qsizetype>(line.size(), 40)).toByteArray();
-        return "header name is not a token";
-    }
-    const QByteArrayView value = trimmed(line.sliced(colon + 1));
+    ++p;
+    while (p < end && isWsp(*p))
+        ++p;
+    while (end > p && isWsp(end[-1]))
+        --end;
+    const QByteArrayView value(p, end - p);
     const HeaderId id = headerIdFromName(name);
-    if (!isListHeader(id))
+    if (!isListHeader(id) || !std::memchr(p, ',', size_t(end - p))) {
+        if (value.isEmpty() && (id == HeaderId::Via || id == HeaderId::Contact || id == HeaderId::Route
+                                || id == HeaderId::RecordRoute)) {
+            context = canonicalHeaderName(id);
+            return "empty list element";
+        }
         return addField(id, name, value);
+    }
 
     // One field per list element; commas inside quotes or <...> do not split.
     qsizetype start = 0;
@@ -260,7 +300,7 @@ SyntaxError MessageParser::parseHeaderLine(QByteArrayView line)
         if (element.isEmpty()) {
             if (id == HeaderId::Via || id == HeaderId::Contact || id == HeaderId::Route
                 || id == HeaderId::RecordRoute) {
-                context = canonicalHeaderName(id).toByteArray();
+                context = canonicalHeaderName(id);
                 return "empty list element";
             }
         } else if (SyntaxError error = addField(id, name, element)) {
@@ -276,6 +316,7 @@ SyntaxError MessageParser::parseHeaderLine(QByteArrayView line)
 SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArrayView value)
 {
     SyntaxError error = nullptr;
+    Repeat seen = Repeat::First;
     switch (id) {
     case HeaderId::Via: {
         auto via = ViaView::parse(value);
@@ -290,9 +331,8 @@ SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArray
     case HeaderId::From:
     case HeaderId::To: {
         const bool isFrom = id == HeaderId::From;
-        const bool wasSeen = isFrom ? m_seenFrom : m_seenTo;
-        error = once(isFrom ? m_seenFrom : m_seenTo, isFrom ? m_fromText : m_toText, value);
-        if (error || wasSeen)
+        seen = repeat(isFrom ? m_seenFrom : m_seenTo, isFrom ? m_fromText : m_toText, value);
+        if (seen != Repeat::First)
             break;
         auto address = NameAddrView::parse(value);
         if (!address)
@@ -307,12 +347,11 @@ SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArray
         else if (value.contains(' ') || value.contains('\t'))
             error = "contains whitespace";
         else
-            error = once(m_seenCallId, m.m_callId, value);
+            seen = repeat(m_seenCallId, m.m_callId, value);
         break;
     case HeaderId::CSeq: {
-        const bool wasSeen = m_seenCSeq;
-        error = once(m_seenCSeq, m_cseqText, value);
-        if (error || wasSeen)
+        seen = repeat(m_seenCSeq, m_cseqText, value);
+        if (seen != Repeat::First)
             break;
         qsizetype sp = 0;
         while (sp < value.size() && isDigit(value[sp]))
@@ -328,9 +367,8 @@ SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArray
         break;
     }
     case HeaderId::ContentLength: {
-        const bool wasSeen = m_seenContentLength;
-        error = once(m_seenContentLength, m_contentLengthText, value);
-        if (error || wasSeen)
+        seen = repeat(m_seenContentLength, m_contentLengthText, value);
+        if (seen != Repeat::First)
             break;
         const auto length = parseUInt(value, SipMessage::kMaxSize);
         if (!length)
@@ -339,26 +377,22 @@ SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArray
             m.m_contentLength = length;
         break;
     }
-    case HeaderId::MaxForwards: {
-        const bool wasSeen = m_seenMaxForwards;
-        error = once(m_seenMaxForwards, m_maxForwardsText, value);
-        if (error || wasSeen)
+    case HeaderId::MaxForwards:
+        seen = repeat(m_seenMaxForwards, m_maxForwardsText, value);
+        if (seen != Repeat::First)
             break;
         m.m_maxForwards = parseUInt(value, 255);
         if (!m.m_maxForwards)
             error = "not a number from 0 to 255";
         break;
-    }
-    case HeaderId::Expires: {
-        const bool wasSeen = m_seenExpires;
-        error = once(m_seenExpires, m_expiresText, value);
-        if (error || wasSeen)
+    case HeaderId::Expires:
+        seen = repeat(m_seenExpires, m_expiresText, value);
+        if (seen != Repeat::First)
             break;
         m.m_expires = parseUInt(value);
         if (!m.m_expires)
             error = "not a number of seconds below 2^32";
         break;
-    }
     case HeaderId::Contact:
     case HeaderId::Route:
     case HeaderId::RecordRoute: {
@@ -374,11 +408,14 @@ SyntaxError MessageParser::addField(HeaderId id, QByteArrayView name, QByteArray
     default:
         break;
     }
+    if (seen == Repeat::Different)
+        error = "repeated with a different value";
     if (error) {
-        context = id == HeaderId::Other ? name.toByteArray() : canonicalHeaderName(id).toByteArray();
+        context = id == HeaderId::Other ? name : canonicalHeaderName(id);
         return error;
     }
-    m.m_headers.push_back(HeaderField{id, name, value});
+    if (seen == Repeat::First)
+        m.m_headers.push_back(HeaderField{id, name, value});
     return nullptr;
 }
 
@@ -428,15 +465,16 @@ Result<SipMessage> SipMessage::parse(QByteArrayView bytes, Framing framing)
     if (skip == bytes.size())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("empty SIP message"));
 
-    SipMessage message;
+    Result<SipMessage> result; // filled in place: a SipMessage is large enough for moves to show
+    SipMessage &message = *result;
     message.m_raw = QByteArray(bytes.data() + skip, bytes.size() - skip); // the one copy
     message.m_headers.reserve(16);
     MessageParser parser(message, framing);
     if (const SyntaxError error = parser.run()) {
-        return fail(ErrorCode::InvalidArgument,
-                    QString::fromLatin1(parser.context) + QStringLiteral(": ") + QString::fromLatin1(error));
+        result = fail(ErrorCode::InvalidArgument,
+                      QString::fromLatin1(parser.context) + QStringLiteral(": ") + QString::fromLatin1(error));
     }
-    return message;
+    return result;
 }
 
 int SipMessage::viaCount() const noexcept

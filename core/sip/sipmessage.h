@@ -42,9 +42,10 @@ struct CSeq {
 /// every view it hands out points into them, staying valid while any copy lives.
 ///
 /// parse() validates what Vigil relies on (start line, Via, From, To, Call-ID, CSeq,
-/// Content-Length, Max-Forwards, Expires, Contact, Date) and accepts what real devices send:
-/// any header-name case, compact forms, folding, LF-only line ends, unknown headers.
-/// It copies the input once and never reads outside it.
+/// Content-Length, Max-Forwards, Expires, Contact, Route, Record-Route, Date) and accepts what
+/// real devices send: any header-name case, compact forms, folding, LF-only line ends, unknown
+/// headers, identical repeats of single-valued headers (kept once). It copies the input once,
+/// works in one pass over it and never reads outside it.
 class SipMessage {
 public:
     /// Messages larger than this are refused (UDP cannot carry more; TCP framing enforces it too).
@@ -88,7 +89,8 @@ public:
     /// True when a datagram's body length disagreed with Content-Length and we kept the bytes.
     bool bodyLengthMismatch() const noexcept { return m_bodyLengthMismatch; }
 
-    /// All header fields in order. List headers appear once per element.
+    /// All header fields in order. List headers appear once per element (an empty list header
+    /// such as "Accept:" as one empty field); identical repeats of single-valued headers once.
     const std::vector<HeaderField> &headers() const noexcept { return m_headers; }
     /// The first field with this id, or an empty (null) view.
     QByteArrayView header(HeaderId id) const noexcept;
@@ -97,7 +99,8 @@ public:
     /// All values of a header, in order.
     std::vector<QByteArrayView> headerValues(HeaderId id) const;
 
-    /// The bytes as received (folded lines already joined with spaces).
+    /// The bytes as received, except that each fold of a header line became one space (so it
+    /// can be shorter than the input).
     const QByteArray &raw() const noexcept { return m_raw; }
 
 private:

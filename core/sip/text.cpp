@@ -2,17 +2,6 @@
 
 namespace Vigil::Sip {
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b) noexcept
-{
-    if (a.size() != b.size())
-        return false;
-    for (qsizetype i = 0; i < a.size(); ++i) {
-        if (asciiLower(a[i]) != asciiLower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 bool startsWithIgnoreCase(QByteArrayView text, QByteArrayView prefix) noexcept
 {
     return text.size() >= prefix.size() && equalsIgnoreCase(text.first(prefix.size()), prefix);
@@ -27,6 +16,19 @@ bool isToken(QByteArrayView text) noexcept
             return false;
     }
     return true;
+}
+
+char *writeDecimal(char *out, std::uint32_t value) noexcept
+{
+    char digits[10];
+    int count = 0;
+    do {
+        digits[count++] = char('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (count > 0)
+        *out++ = digits[--count];
+    return out;
 }
 
 QByteArrayView trimmed(QByteArrayView text) noexcept
@@ -62,7 +64,9 @@ qsizetype findUnquoted(QByteArrayView text, char c, qsizetype from) noexcept
     for (qsizetype i = from; i < text.size(); ++i) {
         const char ch = text[i];
         if (quoted) {
-            if (ch == '\\')
+            if (i + 1 < text.size() && isGbkPair(ch, text[i + 1]))
+                ++i;
+            else if (ch == '\\')
                 ++i; // the escaped character, whatever it is
             else if (ch == '"')
                 quoted = false;

@@ -1,12 +1,11 @@
 #include "uri.h"
 
-#include "text.h"
+#include <cstring>
 
 namespace Vigil::Sip {
 
 namespace {
 
-/// Skips spaces and tabs from `pos`.
 qsizetype skipWsp(QByteArrayView text, qsizetype pos) noexcept
 {
     while (pos < text.size() && isWsp(text[pos]))
@@ -15,7 +14,7 @@ qsizetype skipWsp(QByteArrayView text, qsizetype pos) noexcept
 }
 
 /// End of a quoted string that starts at `pos` (on the opening quote): the index after the
-/// closing quote, or -1 when it is not closed.
+/// closing quote, or the size of `text` when it is not closed.
 qsizetype quotedStringEnd(QByteArrayView text, qsizetype pos) noexcept
 {
     for (qsizetype i = pos + 1; i < text.size(); ++i) {
@@ -24,50 +23,46 @@ qsizetype quotedStringEnd(QByteArrayView text, qsizetype pos) noexcept
         else if (text[i] == '"')
             return i + 1;
     }
-    return -1;
+    return text.size();
 }
 
-bool isHostChar(char c) noexcept
+bool isIpv6Char(char c) noexcept
 {
-    return isAlpha(c) || isDigit(c) || c == '-' || c == '.' || c == '_';
-}
-
-/// Characters allowed in URI parameter names and values besides %-escapes (RFC 3261 paramchar).
-bool isParamChar(char c) noexcept
-{
-    if (isAlpha(c) || isDigit(c))
-        return true;
-    switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-    case '[': case ']': case '/': case ':': case '&': case '+': case '$': case '%':
-        return true;
-    default:
-        return false;
-    }
+    return hasClass(c, CharClass::Hex) || c == ':' || c == '.';
 }
 
 } // namespace
 
 bool ParamsView::next(qsizetype &pos, QByteArrayView &name, QByteArrayView &value) const noexcept
 {
-    // Find the next ';' outside quotes, then read "name [= value]" up to the following one.
-    while (pos < m_text.size() && m_text[pos] != ';')
-        ++pos;
-    if (pos >= m_text.size())
+    // Lenient on purpose: the text was validated by whoever made the view, and a view made from
+    // anything else must still be walked without reading outside it.
+    const QByteArrayView text = m_text;
+    while (pos < text.size() && text[pos] != ';') {
+        if (text[pos] == '"')
+            pos = quotedStringEnd(text, pos);
+        else
+            ++pos;
+    }
+    if (pos >= text.size())
         return false;
-    const qsizetype start = pos + 1;
-    qsizetype end = findUnquoted(m_text, ';', start);
-    if (end < 0)
-        end = m_text.size();
-    const QByteArrayView item = m_text.sliced(start, end - start);
-    pos = end;
-    const qsizetype eq = item.indexOf('=');
-    if (eq < 0) {
-        name = trimmed(item);
-        value = QByteArrayView(item.data() + item.size(), qsizetype(0));
-    } else {
-        name = trimmed(item.first(eq));
-        value = trimmed(item.sliced(eq + 1));
+    pos = skipWsp(text, pos + 1);
+    const qsizetype nameStart = pos;
+    while (pos < text.size() && text[pos] != ';' && text[pos] != '=' && !isWsp(text[pos]))
+        ++pos;
+    name = text.sliced(nameStart, pos - nameStart);
+    value = QByteArrayView(text.data() + pos, qsizetype(0));
+    pos = skipWsp(text, pos);
+    if (pos < text.size() && text[pos] == '=') {
+        pos = skipWsp(text, pos + 1);
+        const qsizetype valueStart = pos;
+        if (pos < text.size() && text[pos] == '"') {
+            pos = quotedStringEnd(text, pos);
+        } else {
+            while (pos < text.size() && text[pos] != ';' && !isWsp(text[pos]))
+                ++pos;
+        }
+        value = text.sliced(valueStart, pos - valueStart);
     }
     return true;
 }
@@ -83,157 +78,155 @@ std::optional<QByteArrayView> ParamsView::get(QByteArrayView name) const noexcep
     return std::nullopt;
 }
 
-SyntaxError ParamsView::validate(QByteArrayView text, bool allowLws) noexcept
-{
-    qsizetype pos = allowLws ? skipWsp(text, 0) : 0;
-    while (pos < text.size()) {
-        if (text[pos] != ';')
-            return "unexpected text between parameters";
-        pos = allowLws ? skipWsp(text, pos + 1) : pos + 1;
-        const qsizetype nameStart = pos;
-        while (pos < text.size() && (allowLws ? isTokenChar(text[pos]) : isParamChar(text[pos])))
-            ++pos;
-        if (pos == nameStart)
-            return "empty parameter";
-        if (allowLws)
-            pos = skipWsp(text, pos);
-        if (pos < text.size() && text[pos] == '=') {
-            pos = allowLws ? skipWsp(text, pos + 1) : pos + 1;
-            if (pos < text.size() && text[pos] == '"' && allowLws) {
-                pos = quotedStringEnd(text, pos);
-                if (pos < 0)
-                    return "unterminated quoted parameter value";
-            } else {
-                const qsizetype valueStart = pos;
-                while (pos < text.size()
-                       && (allowLws ? (isTokenChar(text[pos]) || text[pos] == ':' || text[pos] == '['
-                                       || text[pos] == ']')
-                                    : isParamChar(text[pos])))
-                    ++pos;
-                if (pos == valueStart)
-                    return "empty parameter value";
-            }
-            if (allowLws)
-                pos = skipWsp(text, pos);
-        }
-    }
-    return nullptr;
-}
-
 bool isValidHost(QByteArrayView host) noexcept
 {
-    if (host.isEmpty())
-        return false;
-    if (host.front() == '[') {
-        if (host.size() < 4 || host.back() != ']')
-            return false;
-        for (char c : host.sliced(1, host.size() - 2)) {
-            if (!(isDigit(c) || (asciiLower(c) >= 'a' && asciiLower(c) <= 'f') || c == ':' || c == '.'))
-                return false;
+    const auto hostPort = scanHostPort(host);
+    return hostPort && hostPort->port == 0 && hostPort->length == host.size();
+}
+
+Parsed<HostPort> scanHostPort(QByteArrayView text) noexcept
+{
+    const char *p = text.data();
+    const qsizetype n = text.size();
+    HostPort result;
+    qsizetype pos = 0;
+    if (n > 0 && p[0] == '[') {
+        pos = 1;
+        while (pos < n && isIpv6Char(p[pos]))
+            ++pos;
+        if (pos >= n || p[pos] != ']') {
+            if (pos < n)
+                return std::unexpected("invalid IPv6 reference");
+            return std::unexpected("unterminated IPv6 reference");
         }
-        return true;
+        ++pos;
+        if (pos < 4)
+            return std::unexpected("invalid IPv6 reference");
+    } else {
+        while (pos < n && hasClass(p[pos], CharClass::Host))
+            ++pos;
+        if (pos == 0)
+            return std::unexpected("invalid host");
     }
-    for (char c : host) {
-        if (!isHostChar(c))
-            return false;
+    result.host = QByteArrayView(p, pos);
+    if (pos < n && p[pos] == ':') {
+        const qsizetype start = ++pos;
+        std::uint32_t port = 0;
+        while (pos < n && isDigit(p[pos]) && pos - start < 6) {
+            port = port * 10 + std::uint32_t(p[pos] - '0');
+            ++pos;
+        }
+        if (pos == start || port == 0 || port > 65535 || (pos < n && isDigit(p[pos])))
+            return std::unexpected("invalid port");
+        result.port = std::uint16_t(port);
     }
-    return true;
+    result.length = pos;
+    return result;
 }
 
 Parsed<std::pair<QByteArrayView, std::uint16_t>> parseHostPort(QByteArrayView text) noexcept
 {
-    QByteArrayView host = text;
-    QByteArrayView port;
-    bool hasPort = false;
-    if (!text.isEmpty() && text.front() == '[') {
-        const qsizetype close = text.indexOf(']');
-        if (close < 0)
-            return std::unexpected("unterminated IPv6 reference");
-        host = text.first(close + 1);
-        const QByteArrayView rest = text.sliced(close + 1);
-        if (!rest.isEmpty()) {
-            if (rest.front() != ':')
-                return std::unexpected("text after IPv6 reference");
-            port = rest.sliced(1);
-            hasPort = true;
-        }
-    } else if (const qsizetype colon = text.indexOf(':'); colon >= 0) {
-        host = text.first(colon);
-        port = text.sliced(colon + 1);
-        hasPort = true;
-    }
-    if (!isValidHost(host))
-        return std::unexpected("invalid host");
-    std::uint16_t portNumber = 0;
-    if (hasPort) {
-        const auto value = parseUInt(port, 65535);
-        if (!value || *value == 0)
-            return std::unexpected("invalid port");
-        portNumber = std::uint16_t(*value);
-    }
-    return std::pair{host, portNumber};
+    const auto hostPort = scanHostPort(text);
+    if (!hostPort)
+        return std::unexpected(hostPort.error());
+    if (hostPort->length != text.size())
+        return std::unexpected(text.front() == '[' ? "text after IPv6 reference" : "invalid host");
+    return std::pair{hostPort->host, hostPort->port};
 }
 
 bool UriView::isSip() const noexcept
 {
-    return equalsIgnoreCase(scheme, "sip") || equalsIgnoreCase(scheme, "sips");
+    const char *s = scheme.data();
+    return (scheme.size() == 3 || (scheme.size() == 4 && asciiLower(s[3]) == 's')) && asciiLower(s[0]) == 's'
+        && asciiLower(s[1]) == 'i' && asciiLower(s[2]) == 'p';
 }
 
 Parsed<UriView> UriView::parse(QByteArrayView text) noexcept
 {
     UriView uri;
     uri.text = text;
-    const qsizetype colon = text.indexOf(':');
-    if (colon <= 0)
+    const char *p = text.data();
+    const qsizetype n = text.size();
+
+    qsizetype colon = 0;
+    while (colon < n && (isAlpha(p[colon]) || isDigit(p[colon]) || p[colon] == '+' || p[colon] == '-' || p[colon] == '.'))
+        ++colon;
+    if (colon >= n || p[colon] != ':') {
+        const qsizetype anyColon = text.indexOf(':');
+        if (anyColon <= 0)
+            return std::unexpected("URI without a scheme");
+        return std::unexpected(isAlpha(p[0]) ? "invalid character in URI scheme" : "URI scheme does not start with a letter");
+    }
+    if (colon == 0)
         return std::unexpected("URI without a scheme");
-    uri.scheme = text.first(colon);
-    if (!isAlpha(uri.scheme.front()))
+    if (!isAlpha(p[0]))
         return std::unexpected("URI scheme does not start with a letter");
-    for (char c : uri.scheme) {
-        if (!(isAlpha(c) || isDigit(c) || c == '+' || c == '-' || c == '.'))
-            return std::unexpected("invalid character in URI scheme");
-    }
-    QByteArrayView rest = text.sliced(colon + 1);
-    for (char c : rest) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '<' || c == '>' || c == '"')
-            return std::unexpected("whitespace, quote or angle bracket inside a URI");
-    }
+    uri.scheme = QByteArrayView(p, colon);
+
+    const qsizetype restStart = colon + 1;
+    const auto hasStopChar = [p](qsizetype from, qsizetype to) {
+        for (qsizetype i = from; i < to; ++i) {
+            if (hasClass(p[i], CharClass::UriStop))
+                return true;
+        }
+        return false;
+    };
     if (!uri.isSip()) {
-        if (rest.isEmpty())
+        if (restStart == n)
             return std::unexpected("empty URI");
+        if (hasStopChar(restStart, n))
+            return std::unexpected("whitespace, quote or angle bracket inside a URI");
         return uri; // opaque: tel:, http:, urn: ... the application decides
     }
 
     // sip:[user[:password]@]host[:port][;params][?headers]
-    if (const qsizetype at = rest.indexOf('@'); at >= 0) {
-        const QByteArrayView userInfo = rest.first(at);
-        if (userInfo.isEmpty())
+    // Host, port and parameters are checked character by character below; the user part and
+    // the headers only for what can never be inside a URI.
+    const auto *atSign = static_cast<const char *>(std::memchr(p + restStart, '@', size_t(n - restStart)));
+    qsizetype pos = restStart;
+    if (atSign) {
+        const qsizetype at = atSign - p;
+        if (at == restStart)
             return std::unexpected("empty user part before '@'");
-        const qsizetype pw = userInfo.indexOf(':');
-        uri.user = pw < 0 ? userInfo : userInfo.first(pw);
-        if (pw >= 0)
-            uri.password = userInfo.sliced(pw + 1);
+        if (hasStopChar(restStart, at))
+            return std::unexpected("whitespace, quote or angle bracket inside a URI");
+        const auto *pw = static_cast<const char *>(std::memchr(p + restStart, ':', size_t(at - restStart)));
+        if (pw) {
+            uri.user = QByteArrayView(p + restStart, pw - (p + restStart));
+            uri.password = QByteArrayView(pw + 1, atSign - (pw + 1));
+        } else {
+            uri.user = QByteArrayView(p + restStart, at - restStart);
+        }
         uri.hasUserInfo = true;
-        rest = rest.sliced(at + 1);
+        pos = at + 1;
     }
-    qsizetype hostEnd = 0;
-    while (hostEnd < rest.size() && rest[hostEnd] != ';' && rest[hostEnd] != '?')
-        ++hostEnd;
-    const auto hostPort = parseHostPort(rest.first(hostEnd));
+    const auto hostPort = scanHostPort(text.sliced(pos));
     if (!hostPort)
         return std::unexpected(hostPort.error());
-    uri.host = hostPort->first;
-    uri.port = hostPort->second;
-    rest = rest.sliced(hostEnd);
-    const qsizetype question = rest.indexOf('?');
-    const QByteArrayView params = question < 0 ? rest : rest.first(question);
-    if (const SyntaxError error = ParamsView::validate(params, false))
+    uri.host = hostPort->host;
+    uri.port = hostPort->port;
+    pos += hostPort->length;
+    if (pos < n && p[pos] != ';' && p[pos] != '?') {
+        if (hasClass(p[pos], CharClass::UriStop))
+            return std::unexpected("whitespace, quote or angle bracket inside a URI");
+        return std::unexpected(p[pos - 1] == ']' ? "text after IPv6 reference" : "invalid host");
+    }
+
+    const auto *question = static_cast<const char *>(std::memchr(p + pos, '?', size_t(n - pos)));
+    const qsizetype paramsEnd = question ? question - p : n;
+    const QByteArrayView params(p + pos, paramsEnd - pos);
+    if (const SyntaxError error = ParamsView::validate(params, false)) {
+        if (hasStopChar(pos, paramsEnd))
+            return std::unexpected("whitespace, quote or angle bracket inside a URI");
         return std::unexpected(error);
+    }
     uri.params = ParamsView(params);
-    if (question >= 0) {
-        uri.headers = rest.sliced(question + 1);
+    if (question) {
+        uri.headers = QByteArrayView(question + 1, (p + n) - (question + 1));
         if (uri.headers.isEmpty())
             return std::unexpected("empty URI headers after '?'");
+        if (hasStopChar(paramsEnd, n))
+            return std::unexpected("whitespace, quote or angle bracket inside a URI");
     }
     return uri;
 }

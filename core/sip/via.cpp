@@ -1,16 +1,20 @@
 #include "via.h"
 
-#include "text.h"
-
 namespace Vigil::Sip {
 
 namespace {
 
-/// Reads a token at `pos` (after skipping spaces); returns it and moves `pos` past it.
-QByteArrayView readToken(QByteArrayView text, qsizetype &pos) noexcept
+qsizetype skipWsp(QByteArrayView text, qsizetype pos) noexcept
 {
     while (pos < text.size() && isWsp(text[pos]))
         ++pos;
+    return pos;
+}
+
+/// Reads a token at `pos` (after skipping spaces); returns it and moves `pos` past it.
+QByteArrayView readToken(QByteArrayView text, qsizetype &pos) noexcept
+{
+    pos = skipWsp(text, pos);
     const qsizetype start = pos;
     while (pos < text.size() && isTokenChar(text[pos]))
         ++pos;
@@ -19,8 +23,7 @@ QByteArrayView readToken(QByteArrayView text, qsizetype &pos) noexcept
 
 bool expectSlash(QByteArrayView text, qsizetype &pos) noexcept
 {
-    while (pos < text.size() && isWsp(text[pos]))
-        ++pos;
+    pos = skipWsp(text, pos);
     if (pos >= text.size() || text[pos] != '/')
         return false;
     ++pos;
@@ -38,49 +41,63 @@ Parsed<ViaView> ViaView::parse(QByteArrayView text) noexcept
 {
     ViaView via;
     qsizetype pos = 0;
-    const QByteArrayView protocol = readToken(text, pos);
-    if (!equalsIgnoreCase(protocol, "SIP") || !expectSlash(text, pos))
-        return std::unexpected("Via protocol is not SIP");
-    const QByteArrayView version = readToken(text, pos);
-    if (version != "2.0" || !expectSlash(text, pos))
-        return std::unexpected("Via protocol version is not 2.0");
+    if (startsWithIgnoreCase(text, "SIP/2.0/")) {
+        pos = 8; // what everybody writes
+    } else {
+        // RFC 3261 allows LWS around the slashes: "SIP / 2.0 / UDP"
+        const QByteArrayView protocol = readToken(text, pos);
+        if (!equalsIgnoreCase(protocol, "SIP") || !expectSlash(text, pos))
+            return std::unexpected("Via protocol is not SIP");
+        const QByteArrayView version = readToken(text, pos);
+        if (version != "2.0" || !expectSlash(text, pos))
+            return std::unexpected("Via protocol version is not 2.0");
+    }
     via.transport = readToken(text, pos);
     if (via.transport.isEmpty())
         return std::unexpected("Via without a transport");
-    while (pos < text.size() && isWsp(text[pos]))
-        ++pos;
-    qsizetype sentByEnd = pos;
-    while (sentByEnd < text.size() && text[sentByEnd] != ';' && !isWsp(text[sentByEnd]))
-        ++sentByEnd;
-    const auto sentBy = parseHostPort(text.sliced(pos, sentByEnd - pos));
+    pos = skipWsp(text, pos);
+    const auto sentBy = scanHostPort(text.sliced(pos));
     if (!sentBy)
         return std::unexpected(sentBy.error());
-    via.host = sentBy->first;
-    via.port = sentBy->second;
+    via.host = sentBy->host;
+    via.port = sentBy->port;
+    pos += sentBy->length;
+    if (pos < text.size() && text[pos] != ';' && !isWsp(text[pos]))
+        return std::unexpected(text[pos - 1] == ']' ? "text after IPv6 reference" : "invalid host");
 
-    const QByteArrayView params = text.sliced(sentByEnd);
-    if (const SyntaxError error = ParamsView::validate(params, true))
-        return std::unexpected(error);
-    via.params = ParamsView(params);
+    const QByteArrayView params = text.sliced(pos);
     bool badRport = false;
-    via.params.forEach([&](QByteArrayView name, QByteArrayView value) {
-        if (equalsIgnoreCase(name, "branch")) {
-            if (via.branch.isNull())
-                via.branch = value;
-        } else if (equalsIgnoreCase(name, "received")) {
-            via.received = value;
-        } else if (equalsIgnoreCase(name, "rport")) {
-            if (value.isEmpty()) {
-                via.rport = 0;
-            } else if (const auto port = parseUInt(value, 65535)) {
-                via.rport = int(*port);
-            } else {
-                badRport = true;
+    const SyntaxError error = ParamsView::scan(params, true, [&](QByteArrayView name, QByteArrayView value) {
+        switch (name.size()) {
+        case 5:
+            if (via.rportValue.isNull() && equalsIgnoreCase(name, "rport")) {
+                via.rportValue = value;
+                if (value.isEmpty()) {
+                    via.rport = 0;
+                } else if (const auto port = parseUInt(value, 65535)) {
+                    via.rport = int(*port);
+                } else {
+                    badRport = true;
+                }
             }
+            break;
+        case 6:
+            if (via.branch.isNull() && equalsIgnoreCase(name, "branch"))
+                via.branch = value;
+            break;
+        case 8:
+            if (via.received.isNull() && equalsIgnoreCase(name, "received"))
+                via.received = value;
+            break;
+        default:
+            break;
         }
     });
+    if (error)
+        return std::unexpected(error);
     if (badRport)
         return std::unexpected("Via rport is not a port number");
+    via.params = ParamsView(params);
     return via;
 }
 

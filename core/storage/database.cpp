@@ -222,7 +222,7 @@ Result<Database::Snapshot> Database::load()
         d.route.port = quint16(query.value(16).toUInt());
         d.route.transport = Sip::TransportKind(query.value(17).toInt());
         d.settings.password = query.value(18).toString();
-        d.settings.charset = Devices::CharsetPreference(query.value(19).toInt());
+        d.settings.charset = CharsetOverride(query.value(19).toInt());
         d.settings.mediaTransport = Devices::MediaTransport(query.value(20).toInt());
         d.settings.streamProfile = Devices::StreamProfile(query.value(21).toInt());
         snapshot.devices.append(d);

@@ -41,6 +41,41 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Api::ApiServer</name>
+    <message>
+        <source>The HTTP API would listen on %1 without a token; set --api-token, or bind it to 127.0.0.1.</source>
+        <translation>HTTP 接口将在 %1 上无令牌监听；请设置 --api-token，或绑定到 127.0.0.1。</translation>
+    </message>
+    <message>
+        <source>Cannot listen for the HTTP API on %1:%2; the port may be in use. Choose another with --api-port.</source>
+        <translation>无法在 %1:%2 上监听 HTTP 接口；端口可能已被占用。请用 --api-port 指定其他端口。</translation>
+    </message>
+    <message>
+        <source>Missing or wrong API token.</source>
+        <translation>缺少接口令牌或令牌错误。</translation>
+    </message>
+    <message>
+        <source>Device %1 is not known.</source>
+        <translation>设备 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>&quot;after&quot; must be an event id.</source>
+        <translation>“after”必须是事件编号。</translation>
+    </message>
+    <message>
+        <source>&quot;limit&quot; must be a positive number.</source>
+        <translation>“limit”必须是正数。</translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object like {&quot;action&quot;: &quot;up&quot;, &quot;speed&quot;: 128}.</source>
+        <translation>请求体必须是 JSON 对象，例如 {&quot;action&quot;: &quot;up&quot;, &quot;speed&quot;: 128}。</translation>
+    </message>
+    <message>
+        <source>No such endpoint: %1 %2</source>
+        <translation>没有这个接口：%1 %2</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Devices::Device</name>
     <message>
         <source>Online</source>
@@ -167,6 +202,56 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Gb::GbServer</name>
+    <message>
+        <source>The GB/T 28181 server is not running.</source>
+        <translation>GB/T 28181 服务未运行。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Gb::GbService</name>
+    <message>
+        <source>Device %1 is not registered; check that it is online and points at this server.</source>
+        <translation>设备 %1 未注册；请检查设备是否在线并已指向本服务器。</translation>
+    </message>
+    <message>
+        <source>Alarm from %1: %2</source>
+        <translation>来自 %1 的报警：%2</translation>
+    </message>
+    <message>
+        <source>Device %1 did not send its catalog; check that it is online.</source>
+        <translation>设备 %1 未发送目录；请检查设备是否在线。</translation>
+    </message>
+    <message>
+        <source>Device %1 answered %2 %3.</source>
+        <translation>设备 %1 回复 %2 %3。</translation>
+    </message>
+    <message>
+        <source>Device %1 did not answer.</source>
+        <translation>设备 %1 无应答。</translation>
+    </message>
+    <message>
+        <source>Could not reach device %1.</source>
+        <translation>无法连接设备 %1。</translation>
+    </message>
+    <message>
+        <source>Channel %1 is not known.</source>
+        <translation>通道 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Device %1 was removed.</source>
+        <translation>设备 %1 已被删除。</translation>
+    </message>
+    <message>
+        <source>Device %1 went offline: %2</source>
+        <translation>设备 %1 已离线：%2</translation>
+    </message>
+    <message>
+        <source>Device %1 accepted the %2 query but never answered it.</source>
+        <translation>设备 %1 接受了 %2 查询但始终未答复。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Gb::MediaSdp</name>
     <message>
         <source>The SDP has no media line (m=).</source>
@@ -213,10 +298,6 @@
     <message>
         <source>The SIP domain &quot;%1&quot; must have 10 digits, usually the first 10 digits of the server ID.</source>
         <translation>SIP 域“%1”应为 10 位数字，通常是服务器编号的前 10 位。</translation>
-    </message>
-    <message>
-        <source>The SIP port must be from 1 to 65535.</source>
-        <translation>SIP 端口必须在 1 到 65535 之间。</translation>
     </message>
     <message>
         <source>The media port range %1-%2 is empty; give it as FIRST-LAST, for example 30000-30999.</source>

@@ -146,7 +146,7 @@ private Q_SLOTS:
     {
         DeviceRegistry registry;
         const DeviceId id = did("34020000001320000001");
-        registry.addDevice(id, DeviceSettings{u"secret"_s, CharsetPreference::Utf8, MediaTransport::TcpPassive,
+        registry.addDevice(id, DeviceSettings{u"secret"_s, CharsetOverride::Utf8, MediaTransport::TcpPassive,
                                               StreamProfile::Sub});
         QCOMPARE(registry.device(id)->settings.password, u"secret"_s);
         QVERIFY(!registry.device(id)->online);

@@ -1,3 +1,4 @@
+#include "devices/device.h"
 #include "devices/eventlog.h"
 
 #include <QSignalSpy>
@@ -14,7 +15,8 @@ private Q_SLOTS:
     {
         EventLog log;
         QSignalSpy appended(&log, &EventLog::appended);
-        const auto id = log.add(EventKind::DeviceOffline, u"34020000001320000001"_s, {u"3 keepalives missed"_s});
+        const auto id = log.add(EventKind::DeviceOffline, u"34020000001320000001"_s,
+                                {QString::number(int(OfflineReason::KeepalivesMissed)), u"3"_s});
         QCOMPARE(appended.size(), 1);
         const auto events = log.since(0);
         QCOMPARE(events.size(), 1);

@@ -59,6 +59,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("server id") << u"sip/server-id"_s << u"3402"_s << u"sip/server-id"_s;
         QTest::newRow("port") << u"sip/port"_s << u"70000"_s << u"from 1 to 65535"_s;
+        QTest::newRow("port zero") << u"sip/port"_s << u"0"_s << u"from 1 to 65535"_s;
         QTest::newRow("bind") << u"sip/bind"_s << u"not-an-ip"_s << u"IP address"_s;
         QTest::newRow("domain") << u"sip/domain"_s << u"34020"_s << u"10 digits"_s;
         QTest::newRow("media ports") << u"media/ports"_s << u"40000-30000"_s << u"FIRST-LAST"_s;

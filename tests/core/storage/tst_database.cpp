@@ -27,7 +27,7 @@ private Q_SLOTS:
         const QDateTime expires = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch() + 3600000, Qt::UTC);
         registry.markRegistered(id, route, expires, u"call-1"_s, u"NVR"_s, u"3.0"_s);
         registry.setDeviceInfo(id, u"一号楼 NVR"_s, u"Hikvision"_s, u"DS-7608"_s, u"V4.1"_s, 8);
-        registry.setSettings(id, DeviceSettings{u"12345678"_s, CharsetPreference::Gb18030,
+        registry.setSettings(id, DeviceSettings{u"12345678"_s, CharsetOverride::Gb18030,
                                                 MediaTransport::TcpActive, StreamProfile::Sub});
         Channel c;
         c.id = u"34020000001310000001"_s;
