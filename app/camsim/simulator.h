@@ -83,7 +83,9 @@ struct SocketGroup {
 /// many devices behind one NAT address. start() raises the soft open-file limit to the hard one.
 ///
 /// Lives on the signalling thread (the main thread in vigil-camsim) and is used only there;
-/// media runs on the MediaEngine's thread.
+/// media runs on the MediaEngine's thread. Every socket sits on that thread's event loop, whose
+/// poll() walks all of them: vigil-camsim uses Qt's UNIX event dispatcher (QT_NO_GLIB) because
+/// the glib one also walks a list per socket-notifier change.
 class Simulator : public QObject {
     Q_OBJECT
 
