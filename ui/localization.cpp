@@ -33,4 +33,21 @@ bool Localization::apply(const QLocale &locale)
     return found;
 }
 
+QLocale Localization::localeFor(Language language)
+{
+    switch (language) {
+    case Language::Chinese: return QLocale(QLocale::Chinese, QLocale::China);
+    case Language::English: return QLocale(QLocale::English, QLocale::UnitedStates);
+    case Language::System: break;
+    }
+    return QLocale::system();
+}
+
+bool Localization::apply(Language language)
+{
+    const QLocale locale = localeFor(language);
+    QLocale::setDefault(locale);
+    return apply(locale);
+}
+
 } // namespace Vigil::Ui

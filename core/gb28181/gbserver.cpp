@@ -7,6 +7,7 @@
 #include "storage/storagewriter.h"
 
 #include <QDir>
+#include <QPointer>
 #include <QPromise>
 
 using namespace Qt::StringLiterals;
@@ -233,6 +234,32 @@ QFuture<Result<void>> GbServer::removeDevice(const DeviceId &device)
     m_threads->signalling.post([service, device, promise] {
         service->removeDevice(device);
         settle(promise, Result<void>());
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> GbServer::applyConfig(const ServerConfig &config)
+{
+    auto promise = newPromise<Result<void>>();
+    if (!m_running) {
+        m_options.config = config;
+        settle(promise, Result<void>());
+        return promise->future();
+    }
+    GbService *service = m_service;
+    QPointer<GbServer> self(this);
+    m_threads->signalling.post([service, config, promise, self] {
+        auto result = service->reconfigure(config);
+        const std::uint16_t port = service->sipPort();
+        if (result && self) {
+            QMetaObject::invokeMethod(self, [self, config, port] {
+                if (self) {
+                    self->m_options.config = config;
+                    self->m_sipPort = port;
+                }
+            });
+        }
+        settle(promise, std::move(result));
     });
     return promise->future();
 }

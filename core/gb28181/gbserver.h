@@ -60,6 +60,8 @@ public:
     QFuture<Result<void>> setDevice(const DeviceId &device, const Devices::DeviceSettings &settings);
     QFuture<Result<void>> removeDevice(const DeviceId &device);
     QFuture<GbServiceStats> stats();
+    /// Applies new settings to the running server (see GbService::reconfigure()).
+    QFuture<Result<void>> applyConfig(const ServerConfig &config);
 
     /// The signalling-side service, for code that runs on the signalling thread (media).
     GbService *service() const noexcept { return m_service; }

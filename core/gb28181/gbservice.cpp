@@ -105,6 +105,31 @@ void GbService::stop()
         m_transport->stop();
 }
 
+Result<void> GbService::reconfigure(const ServerConfig &config)
+{
+    if (auto ok = config.validate(); !ok)
+        return ok;
+    const bool rebind = config.sipBindAddress != m_config.sipBindAddress || config.sipPort != m_config.sipPort;
+    if (rebind) {
+        const Transport::SipTransportConfig previous = m_transport->config();
+        Transport::SipTransportConfig next = previous;
+        next.bindAddress = config.sipBindAddress;
+        next.port = config.sipPort;
+        m_transport->stop();
+        m_transport->setConfig(next);
+        if (auto started = m_transport->start(); !started) {
+            m_transport->setConfig(previous);
+            if (auto restored = m_transport->start(); !restored)
+                qCWarning(lcGb) << "could not re-open the previous SIP sockets:" << restored.error().message;
+            return started;
+        }
+    }
+    m_config = config;
+    m_registrar->setConfig(config);
+    qCInfo(lcGb) << "configuration applied; SIP port" << m_transport->port();
+    return {};
+}
+
 std::uint16_t GbService::sipPort() const
 {
     return m_transport->port();

@@ -56,6 +56,9 @@ public:
     Result<void> start();
     void stop();
     std::uint16_t sipPort() const;
+    /// Applies new settings: the SIP sockets are re-bound when the address or port changed;
+    /// registrations, devices and queries carry on. On a bind error the old sockets stay.
+    Result<void> reconfigure(const ServerConfig &config);
 
     /// Re-reads the catalog of a device; done() gets the number of entries once the sync ends.
     void refreshCatalog(const DeviceId &device, Done<int> done);

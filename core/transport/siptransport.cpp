@@ -1,5 +1,7 @@
 #include "siptransport.h"
 
+#include "sip/badrequest.h"
+
 #include "common/logging.h"
 #include "sharedportsocket.h"
 #include "sip/headerid.h"
@@ -75,98 +77,6 @@ QString printable(QByteArrayView bytes, qsizetype max)
     if (bytes.size() > max)
         out += u"..."_s;
     return out;
-}
-
-/// Reason-Phrase characters only (RFC 3261 §25.1, ASCII part), at most 80 of them.
-QByteArray reasonPhrase(QByteArrayView detail)
-{
-    QByteArray out = "Bad Request (";
-    for (qsizetype i = 0; i < detail.size() && i < 80; ++i) {
-        const char c = detail[i];
-        const bool allowed = Sip::isAlpha(c) || Sip::isDigit(c) || c == ' ' || QByteArrayView("-_.!~*'();/?:@&=+$,").contains(c);
-        out += allowed ? c : ' ';
-    }
-    out += ')';
-    return out;
-}
-
-/// The 400 Bad Request for a request that SipMessage::parse() refused, from whatever Via, From,
-/// To, Call-ID and CSeq can be read line by line: RFC 3261 §8.2.6 copies them so that the client
-/// can match the response. Nothing for responses and ACK (never answered), for what is not a
-/// request line, or when one of those headers is missing or holds control characters.
-/// Stands in for Sip::badRequestResponse() of core/sip/badrequest.h (same signature), being
-/// written on another branch; the integrator swaps the call for that one.
-std::optional<QByteArray> badRequestResponse(QByteArrayView raw, QByteArrayView reason)
-{
-    qsizetype pos = 0;
-    while (pos < raw.size() && (raw[pos] == '\r' || raw[pos] == '\n'))
-        ++pos;
-    const auto nextLine = [&]() -> QByteArrayView {
-        const qsizetype lf = raw.indexOf('\n', pos);
-        const qsizetype end = lf < 0 ? raw.size() : lf;
-        QByteArrayView line = raw.sliced(pos, end - pos);
-        pos = lf < 0 ? raw.size() : lf + 1;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        return line;
-    };
-
-    const QByteArrayView startLine = nextLine();
-    const qsizetype firstSpace = startLine.indexOf(' ');
-    const qsizetype lastSpace = startLine.lastIndexOf(' ');
-    if (firstSpace <= 0 || lastSpace <= firstSpace + 1)
-        return std::nullopt;
-    const QByteArrayView method = startLine.first(firstSpace);
-    if (!Sip::isToken(method) || method == "ACK" || !Sip::equalsIgnoreCase(startLine.sliced(lastSpace + 1), "SIP/2.0"))
-        return std::nullopt;
-
-    QList<QByteArray> vias;
-    QByteArray from, to, callId, cseq;
-    QByteArray *current = nullptr; // the header a folded line continues
-    while (pos < raw.size()) {
-        const QByteArrayView line = nextLine();
-        if (line.isEmpty())
-            break;
-        if (Sip::isWsp(line.front())) {
-            if (current)
-                *current += ' ' + Sip::trimmed(line).toByteArray();
-            continue;
-        }
-        current = nullptr;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray value = Sip::trimmed(line.sliced(colon + 1)).toByteArray();
-        switch (Sip::headerIdFromName(Sip::trimmed(line.first(colon)))) {
-        case Sip::HeaderId::Via:
-            vias.append(value);
-            current = &vias.last();
-            break;
-        case Sip::HeaderId::From: current = from.isNull() ? &(from = value) : nullptr; break;
-        case Sip::HeaderId::To: current = to.isNull() ? &(to = value) : nullptr; break;
-        case Sip::HeaderId::CallId: current = callId.isNull() ? &(callId = value) : nullptr; break;
-        case Sip::HeaderId::CSeq: current = cseq.isNull() ? &(cseq = value) : nullptr; break;
-        default: break;
-        }
-    }
-    const auto usable = [](const QByteArray &value) {
-        return !value.isEmpty()
-            && std::none_of(value.begin(), value.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; });
-    };
-    if (vias.isEmpty() || !std::all_of(vias.begin(), vias.end(), usable) || !usable(from) || !usable(to)
-        || !usable(callId) || !usable(cseq))
-        return std::nullopt;
-    if (!to.toLower().contains(";tag="))
-        to += ";tag=" + QByteArray::number(QRandomGenerator::global()->generate(), 16);
-
-    Sip::MessageBuilder builder = Sip::MessageBuilder::response(400, reasonPhrase(reason));
-    for (const QByteArray &via : vias)
-        builder.add(Sip::HeaderId::Via, via);
-    builder.add(Sip::HeaderId::From, from)
-        .add(Sip::HeaderId::To, to)
-        .add(Sip::HeaderId::CallId, callId)
-        .add(Sip::HeaderId::CSeq, cseq);
-    return builder.serialize();
 }
 
 } // namespace
@@ -450,7 +360,7 @@ void SipTransport::rejectBadInput(const Peer &peer, QByteArrayView raw, const QS
         ++m_stats.badInputSuppressed;
         return;
     }
-    const std::optional<QByteArray> response = badRequestResponse(raw, reason.toLatin1());
+    const std::optional<QByteArray> response = Sip::badRequestResponse(raw, reason.toLatin1(), peer.address, peer.port);
     qCDebug(lcTransport).noquote().nospace()
         << "bad SIP message from " << peer.toString() << ": " << reason
         << (response ? "; answering 400" : "; dropped")

@@ -127,6 +127,8 @@ public:
     /// The bound port (the one picked when the configured port is 0); 0 before start().
     std::uint16_t port() const noexcept { return m_port; }
     const SipTransportConfig &config() const noexcept { return m_config; }
+    /// Changes the settings; they apply at the next start(). Call while stopped.
+    void setConfig(const SipTransportConfig &config) { Q_ASSERT(!m_running); m_config = config; }
 
     void setMessageHandler(MessageHandler handler) { m_handler = std::move(handler); }
 

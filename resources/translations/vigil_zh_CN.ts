@@ -694,6 +694,535 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Ui::DeviceInfoDialog</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Device Information — %1</source>
+        <translation>设备信息 — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Query Device</source>
+        <translation>查询设备(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>This device is not in the device list any more.</source>
+        <translation>该设备已不在设备列表中。</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>ID:</source>
+        <translation>编号：</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Manufacturer:</source>
+        <translation>厂商：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>型号：</translation>
+    </message>
+    <message>
+        <source>Firmware:</source>
+        <translation>固件版本：</translation>
+    </message>
+    <message>
+        <source>Channels:</source>
+        <translation>通道：</translation>
+    </message>
+    <message>
+        <source>%1 in the catalog, %2 reported</source>
+        <translation>目录中 %1 个，设备上报 %2 个</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline: %1</source>
+        <translation>离线：%1</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>User agent:</source>
+        <translation>User-Agent：</translation>
+    </message>
+    <message>
+        <source>GB/T 28181 version:</source>
+        <translation>GB/T 28181 版本：</translation>
+    </message>
+    <message>
+        <source>Registered:</source>
+        <translation>注册时间：</translation>
+    </message>
+    <message>
+        <source>Registration expires:</source>
+        <translation>注册到期：</translation>
+    </message>
+    <message>
+        <source>Last seen:</source>
+        <translation>最后在线：</translation>
+    </message>
+    <message>
+        <source>Catalog synchronised:</source>
+        <translation>目录同步时间：</translation>
+    </message>
+    <message>
+        <source>Asking the device…</source>
+        <translation>正在查询设备…</translation>
+    </message>
+    <message>
+        <source>The device answered.</source>
+        <translation>设备已应答。</translation>
+    </message>
+    <message>
+        <source>The device did not answer: %1</source>
+        <translation>设备未应答：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::DevicePropertiesDialog</name>
+    <message>
+        <source>Device Properties — %1</source>
+        <translation>设备属性 — %1</translation>
+    </message>
+    <message>
+        <source>Add Device</source>
+        <translation>添加设备</translation>
+    </message>
+    <message>
+        <source>20-digit device ID, e.g. 34020000001320000001</source>
+        <translation>20 位设备编号，例如 34020000001320000001</translation>
+    </message>
+    <message>
+        <source>Device &amp;ID:</source>
+        <translation>设备编号(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Empty: the server&apos;s SIP password</source>
+        <translation>留空则使用服务器的 SIP 密码</translation>
+    </message>
+    <message>
+        <source>SIP &amp;password:</source>
+        <translation>SIP 密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>GB18030 (GBK, GB2312)</source>
+        <translation>GB18030（GBK、GB2312）</translation>
+    </message>
+    <message>
+        <source>UTF-8</source>
+        <translation>UTF-8</translation>
+    </message>
+    <message>
+        <source>How the device&apos;s XML text is decoded. Choose GB18030 when names show as garbage and the device does not declare its encoding correctly.</source>
+        <translation>设备 XML 文本的解码方式。如果名称显示为乱码、且设备声明的编码不正确，请选择 GB18030。</translation>
+    </message>
+    <message>
+        <source>&amp;Character set:</source>
+        <translation>字符集(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>UDP</source>
+        <translation>UDP</translation>
+    </message>
+    <message>
+        <source>TCP passive (the device connects to us)</source>
+        <translation>TCP 被动（设备主动连接本平台）</translation>
+    </message>
+    <message>
+        <source>TCP active (we connect to the device)</source>
+        <translation>TCP 主动（本平台连接设备）</translation>
+    </message>
+    <message>
+        <source>Media &amp;transport:</source>
+        <translation>媒体传输(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Sub stream</source>
+        <translation>子码流</translation>
+    </message>
+    <message>
+        <source>&amp;Stream:</source>
+        <translation>码流(&amp;S)：</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::DeviceTreeModel</name>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Dome</source>
+        <translation>球机</translation>
+    </message>
+    <message>
+        <source>Half dome</source>
+        <translation>半球</translation>
+    </message>
+    <message>
+        <source>Fixed bullet</source>
+        <translation>固定枪机</translation>
+    </message>
+    <message>
+        <source>Remote-controlled bullet</source>
+        <translation>遥控枪机</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Video channel</source>
+        <translation>视频通道</translation>
+    </message>
+    <message>
+        <source>Alarm input</source>
+        <translation>报警输入</translation>
+    </message>
+    <message>
+        <source>Alarm output</source>
+        <translation>报警输出</translation>
+    </message>
+    <message>
+        <source>Audio channel</source>
+        <translation>音频通道</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>行政区域</translation>
+    </message>
+    <message>
+        <source>Business group</source>
+        <translation>业务分组</translation>
+    </message>
+    <message>
+        <source>Virtual organization</source>
+        <translation>虚拟组织</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>ID:</source>
+        <translation>编号：</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Manufacturer:</source>
+        <translation>厂商：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>型号：</translation>
+    </message>
+    <message>
+        <source>Firmware:</source>
+        <translation>固件版本：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>%1 (TCP)</source>
+        <translation>%1（TCP）</translation>
+    </message>
+    <message>
+        <source>%1 (UDP)</source>
+        <translation>%1（UDP）</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline: %1</source>
+        <translation>离线：%1</translation>
+    </message>
+    <message>
+        <source>Last seen:</source>
+        <translation>最后在线：</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Registered:</source>
+        <translation>注册时间：</translation>
+    </message>
+    <message>
+        <source>Channels:</source>
+        <translation>通道数：</translation>
+    </message>
+    <message>
+        <source>GB/T 28181 version:</source>
+        <translation>GB/T 28181 版本：</translation>
+    </message>
+    <message>
+        <source>Location:</source>
+        <translation>安装位置：</translation>
+    </message>
+    <message>
+        <source>Offline: the device is offline</source>
+        <translation>离线：所属设备离线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>PTZ:</source>
+        <translation>云台：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>所属设备：</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::DeviceTreeWidget</name>
+    <message>
+        <source>Search by name, ID or address</source>
+        <translation>按名称、编号或地址搜索</translation>
+    </message>
+    <message>
+        <source>Online only</source>
+        <translation>只显示在线</translation>
+    </message>
+    <message>
+        <source>%1 has no video channel to open.</source>
+        <translation>%1 没有可打开的视频通道。</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh Catalog</source>
+        <translation>刷新目录(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Device &amp;Information…</source>
+        <translation>设备信息(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Properties…</source>
+        <translation>属性(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move Device…</source>
+        <translation>删除设备(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Add Device…</source>
+        <translation>添加设备(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>E&amp;xpand All</source>
+        <translation>全部展开(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Collapse All</source>
+        <translation>全部折叠(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Asking %1 for its catalog…</source>
+        <translation>正在向 %1 查询目录…</translation>
+    </message>
+    <message>
+        <source>Catalog of %1: %2 entries.</source>
+        <translation>%1 的目录：共 %2 条。</translation>
+    </message>
+    <message>
+        <source>Catalog of %1 failed: %2</source>
+        <translation>%1 的目录查询失败：%2</translation>
+    </message>
+    <message>
+        <source>Settings of %1 saved.</source>
+        <translation>%1 的设置已保存。</translation>
+    </message>
+    <message>
+        <source>Settings of %1 not saved: %2</source>
+        <translation>%1 的设置未保存：%2</translation>
+    </message>
+    <message>
+        <source>Device %1 added; it appears online when it registers.</source>
+        <translation>已添加设备 %1；设备注册后显示为在线。</translation>
+    </message>
+    <message>
+        <source>Device %1 not added: %2</source>
+        <translation>未能添加设备 %1：%2</translation>
+    </message>
+    <message>
+        <source>Remove Device</source>
+        <translation>删除设备</translation>
+    </message>
+    <message>
+        <source>Remove %1 (%2) and its channels from Vigil?
+
+If the device keeps registering, it comes back unless the server accepts known devices only.</source>
+        <translation>从 Vigil 中删除 %1（%2）及其通道？
+
+如果设备继续注册，它会重新出现，除非服务器只接受已知设备。</translation>
+    </message>
+    <message>
+        <source>%1 removed.</source>
+        <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>%1 not removed: %2</source>
+        <translation>未能删除 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::EventLogModel</name>
+    <message>
+        <source>Information</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::EventLogWidget</name>
+    <message>
+        <source>All events</source>
+        <translation>全部事件</translation>
+    </message>
+    <message>
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告和错误</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>只看错误</translation>
+    </message>
+    <message>
+        <source>Filter by device or text</source>
+        <translation>按设备或内容筛选</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>C&amp;lear View</source>
+        <translation>清空列表(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::Format</name>
+    <message>
+        <source>%1 kbit/s</source>
+        <translation>%1 kbit/s</translation>
+    </message>
+    <message>
+        <source>%1 Mbit/s</source>
+        <translation>%1 Mbit/s</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>%1 d ago</source>
+        <translation>%1 天前</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Ui::MainWindow</name>
     <message>
         <source>Vigil</source>
@@ -746,6 +1275,602 @@
     <message>
         <source>&lt;h3&gt;Vigil %1&lt;/h3&gt;&lt;p&gt;A console for GB/T 28181 video surveillance: cameras, NVRs and platforms register to it over SIP, and it shows their live video.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Vigil %1&lt;/h3&gt;&lt;p&gt;GB/T 28181 视频监控客户端：摄像机、NVR 和下级平台通过 SIP 注册到本平台，并在此观看实时视频。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Layout</source>
+        <translation>分屏(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Device Tree</source>
+        <translation>设备树</translation>
+    </message>
+    <message>
+        <source>PTZ Control</source>
+        <translation>云台控制</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Live View</source>
+        <translation>实时预览</translation>
+    </message>
+    <message>
+        <source>Devices online: %1/%2</source>
+        <translation>在线设备：%1/%2</translation>
+    </message>
+    <message>
+        <source>Streams: %1</source>
+        <translation>码流：%1 路</translation>
+    </message>
+    <message>
+        <source>Inbound: %1</source>
+        <translation>接收：%1</translation>
+    </message>
+    <message>
+        <source>Restarting the SIP server with the new settings…</source>
+        <translation>正在用新设置重启 SIP 服务器…</translation>
+    </message>
+    <message>
+        <source>The SIP server runs with the new settings.</source>
+        <translation>SIP 服务器已按新设置运行。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>The SIP server could not start with the new settings: %1</source>
+        <translation>SIP 服务器无法按新设置启动：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::OfflineBackend</name>
+    <message>
+        <source>The GB/T 28181 server is not running; restart Vigil.</source>
+        <translation>GB/T 28181 服务器未运行；请重新启动 Vigil。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::PtzPanel</name>
+    <message>
+        <source>The stop command failed: %1</source>
+        <translation>停止命令发送失败：%1</translation>
+    </message>
+    <message>
+        <source>PTZ command failed: %1</source>
+        <translation>云台命令发送失败：%1</translation>
+    </message>
+    <message>
+        <source>Select a video tile that shows a PTZ camera.</source>
+        <translation>请选择一个正在显示云台摄像机的窗口。</translation>
+    </message>
+    <message>
+        <source>%1 is not a camera.</source>
+        <translation>%1 不是摄像机。</translation>
+    </message>
+    <message>
+        <source>%1 is offline.</source>
+        <translation>%1 已离线。</translation>
+    </message>
+    <message>
+        <source>%1 is a fixed camera: the device reports no PTZ for it.</source>
+        <translation>%1 是固定摄像机：设备上报该通道没有云台。</translation>
+    </message>
+    <message>
+        <source>The device does not say whether this camera can move; commands may have no effect.</source>
+        <translation>设备未上报该摄像机是否带云台，命令可能无效。</translation>
+    </message>
+    <message>
+        <source>%1 is not in the device list.</source>
+        <translation>%1 不在设备列表中。</translation>
+    </message>
+    <message>
+        <source>No camera selected</source>
+        <translation>未选择摄像机</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>PTZ speed, 1 (slow) to %1 (fast)</source>
+        <translation>云台速度，1（慢）到 %1（快）</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>变倍</translation>
+    </message>
+    <message>
+        <source>Focus</source>
+        <translation>聚焦</translation>
+    </message>
+    <message>
+        <source>Iris</source>
+        <translation>光圈</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>上</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>下</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>Up and left</source>
+        <translation>左上</translation>
+    </message>
+    <message>
+        <source>Up and right</source>
+        <translation>右上</translation>
+    </message>
+    <message>
+        <source>Down and left</source>
+        <translation>左下</translation>
+    </message>
+    <message>
+        <source>Down and right</source>
+        <translation>右下</translation>
+    </message>
+    <message>
+        <source>Zoom in (tele)</source>
+        <translation>变倍+（拉近）</translation>
+    </message>
+    <message>
+        <source>Zoom out (wide)</source>
+        <translation>变倍−（拉远）</translation>
+    </message>
+    <message>
+        <source>Focus near</source>
+        <translation>聚焦近</translation>
+    </message>
+    <message>
+        <source>Focus far</source>
+        <translation>聚焦远</translation>
+    </message>
+    <message>
+        <source>Open the iris</source>
+        <translation>光圈+（开大）</translation>
+    </message>
+    <message>
+        <source>Close the iris</source>
+        <translation>光圈−（关小）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>调用(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Set…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Store the camera&apos;s current position as a preset</source>
+        <translation>将摄像机当前位置保存为预置位</translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>重命名(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Preset %1</source>
+        <translation>预置位 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Set Preset</source>
+        <translation>设置预置位</translation>
+    </message>
+    <message>
+        <source>e.g. Main gate</source>
+        <translation>例如：大门</translation>
+    </message>
+    <message>
+        <source>&amp;Number:</source>
+        <translation>编号(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>N&amp;ame:</source>
+        <translation>名称(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>The camera&apos;s current position is stored in the device under this number.</source>
+        <translation>摄像机的当前位置将以此编号保存在设备中。</translation>
+    </message>
+    <message>
+        <source>Rename Preset</source>
+        <translation>重命名预置位</translation>
+    </message>
+    <message>
+        <source>Name of preset %1:</source>
+        <translation>预置位 %1 的名称：</translation>
+    </message>
+    <message>
+        <source>Delete Preset</source>
+        <translation>删除预置位</translation>
+    </message>
+    <message>
+        <source>Delete preset %1 from the camera?</source>
+        <translation>从摄像机中删除预置位 %1？</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>SIP Server</source>
+        <translation>SIP 服务器</translation>
+    </message>
+    <message>
+        <source>Media</source>
+        <translation>媒体</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Server &amp;ID:</source>
+        <translation>服务器编号(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>SIP &amp;domain:</source>
+        <translation>SIP 域(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>SIP &amp;password:</source>
+        <translation>SIP 密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>SIP &amp;bind address:</source>
+        <translation>SIP 监听地址(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>SIP p&amp;ort:</source>
+        <translation>SIP 端口(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Media &amp;address in SDP:</source>
+        <translation>SDP 媒体地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Media p&amp;orts:</source>
+        <translation>媒体端口(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Default &amp;transport:</source>
+        <translation>默认传输方式(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Snapshot &amp;folder:</source>
+        <translation>抓图目录(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Snapshot f&amp;ormat:</source>
+        <translation>抓图格式(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>The 20-digit ID devices are configured with as their SIP server ID.</source>
+        <translation>设备上配置的 SIP 服务器编号（20 位）。</translation>
+    </message>
+    <message>
+        <source>Usually the first 10 digits of the server ID.</source>
+        <translation>通常是服务器编号的前 10 位。</translation>
+    </message>
+    <message>
+        <source>The password devices authenticate with, unless a device has its own.</source>
+        <translation>设备注册认证使用的密码（单独设置了密码的设备除外）。</translation>
+    </message>
+    <message>
+        <source>0.0.0.0 listens on every address of this computer.</source>
+        <translation>0.0.0.0 表示监听本机所有地址。</translation>
+    </message>
+    <message>
+        <source>Automatic: the address the device&apos;s SIP traffic reaches</source>
+        <translation>自动：使用设备 SIP 信令到达的本机地址</translation>
+    </message>
+    <message>
+        <source>The address devices send video to. Set it when Vigil is behind NAT or has several networks.</source>
+        <translation>设备发送视频流的目标地址。Vigil 位于 NAT 之后或有多个网络时请设置。</translation>
+    </message>
+    <message>
+        <source>UDP</source>
+        <translation>UDP</translation>
+    </message>
+    <message>
+        <source>TCP passive (the device connects to us)</source>
+        <translation>TCP 被动（设备主动连接本平台）</translation>
+    </message>
+    <message>
+        <source>TCP active (we connect to the device)</source>
+        <translation>TCP 主动（本平台连接设备）</translation>
+    </message>
+    <message>
+        <source>Automatic (system language)</source>
+        <translation>自动（跟随系统语言）</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Enter an IP address of this computer, or 0.0.0.0 for all of them.</source>
+        <translation>请输入本机的 IP 地址，或输入 0.0.0.0 监听所有地址。</translation>
+    </message>
+    <message>
+        <source>Enter an IP address devices can reach, or leave it empty.</source>
+        <translation>请输入设备可以访问的 IP 地址，或留空。</translation>
+    </message>
+    <message>
+        <source>The SIP server restarts with the new settings when you press OK; devices register again within a minute or so.</source>
+        <translation>点击“确定”后 SIP 服务器将按新设置重启，设备会在一分钟左右重新注册。</translation>
+    </message>
+    <message>
+        <source>Snapshot Folder</source>
+        <translation>抓图目录</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::VideoGrid</name>
+    <message>
+        <source>1 Tile</source>
+        <translation>单画面</translation>
+    </message>
+    <message>
+        <source>1+5 Tiles</source>
+        <translation>1+5 分屏</translation>
+    </message>
+    <message>
+        <source>1+7 Tiles</source>
+        <translation>1+7 分屏</translation>
+    </message>
+    <message>
+        <source>%1 Tiles</source>
+        <translation>%1 分屏</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>&amp;Snapshot</source>
+        <translation>抓图(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save a picture of the selected tile</source>
+        <translation>对选中窗口抓图</translation>
+    </message>
+    <message>
+        <source>Ma&amp;ximize Tile</source>
+        <translation>窗口最大化(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Close Tile</source>
+        <translation>关闭窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Close &amp;All Tiles</source>
+        <translation>关闭全部窗口(&amp;A)</translation>
+    </message>
+    <message>
+        <source>No free tile left: %1 of the channels were not opened.</source>
+        <translation>没有空闲窗口：%1 个通道未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::VideoTile</name>
+    <message>
+        <source>The device ended the stream.</source>
+        <translation>设备结束了码流。</translation>
+    </message>
+    <message>
+        <source>The stream failed.</source>
+        <translation>码流出错。</translation>
+    </message>
+    <message>
+        <source>Double-click a channel in the device tree, or drag it here</source>
+        <translation>在设备树中双击通道，或将通道拖到这里</translation>
+    </message>
+    <message>
+        <source>Connecting… (%1 s)</source>
+        <translation>正在连接…（%1 秒）</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>No video for %1 s</source>
+        <translation>%1 秒无视频画面</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Offline: %1</source>
+        <translation>离线：%1</translation>
+    </message>
+    <message>
+        <source>Failed: %1
+Retrying in %2 s</source>
+        <translation>失败：%1
+%2 秒后重试</translation>
+    </message>
+    <message>
+        <source>%1 × %2</source>
+        <translation>%1 × %2</translation>
+    </message>
+    <message>
+        <source>%1 fps</source>
+        <translation>%1 帧/秒</translation>
+    </message>
+    <message>
+        <source>Unknown codec</source>
+        <translation>未知编码</translation>
+    </message>
+    <message>
+        <source>%1 packets lost</source>
+        <translation>丢包 %1 个</translation>
+    </message>
+    <message>
+        <source>There is no picture to save yet.</source>
+        <translation>还没有可保存的画面。</translation>
+    </message>
+    <message>
+        <source>Cannot create the snapshot folder %1; choose another one in Settings.</source>
+        <translation>无法创建抓图目录 %1；请在设置中选择其他目录。</translation>
+    </message>
+    <message>
+        <source>Cannot write the snapshot %1; check that the folder is writable.</source>
+        <translation>无法写入抓图 %1；请检查目录是否可写。</translation>
+    </message>
+    <message>
+        <source>Snapshot saved: %1</source>
+        <translation>抓图已保存：%1</translation>
+    </message>
+    <message>
+        <source>Snapshot failed: %1</source>
+        <translation>抓图失败：%1</translation>
+    </message>
+    <message>
+        <source>Channel: %1</source>
+        <translation>通道：%1</translation>
+    </message>
+    <message>
+        <source>Channel ID: %1</source>
+        <translation>通道编号：%1</translation>
+    </message>
+    <message>
+        <source>Stream: %1</source>
+        <translation>码流：%1</translation>
+    </message>
+    <message>
+        <source>Main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>Sub stream</source>
+        <translation>子码流</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>正在播放</translation>
+    </message>
+    <message>
+        <source>Transport: %1</source>
+        <translation>传输方式：%1</translation>
+    </message>
+    <message>
+        <source>Packets lost: %1</source>
+        <translation>丢包数：%1</translation>
+    </message>
+    <message>
+        <source>Pictures received: %1, not shown: %2</source>
+        <translation>已接收画面：%1，未显示：%2</translation>
+    </message>
+    <message>
+        <source>Stream Information</source>
+        <translation>码流信息</translation>
+    </message>
+    <message>
+        <source>&amp;Snapshot</source>
+        <translation>抓图(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stream &amp;Information…</source>
+        <translation>码流信息(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Main Stream</source>
+        <translation>主码流(&amp;M)</translation>
+    </message>
+    <message>
+        <source>S&amp;ub Stream</source>
+        <translation>子码流(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>还原(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Ma&amp;ximize</source>
+        <translation>最大化(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>the device is not in the list any more</source>
+        <translation>该设备已不在列表中</translation>
+    </message>
+    <message>
+        <source>device %1: %2</source>
+        <translation>设备 %1：%2</translation>
+    </message>
+    <message>
+        <source>the device reports the channel offline</source>
+        <translation>设备上报该通道离线</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Ui::VideoView</name>
+    <message>
+        <source>Video cannot be shown: the graphics driver rejected the video shader.</source>
+        <translation>无法显示视频：显卡驱动不支持视频着色器。</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QUdpSocket>
 #include <QTest>
 
 using namespace Vigil;
@@ -202,6 +203,47 @@ private Q_SLOTS:
         const auto refused = open.start();
         QVERIFY(!refused);
         QVERIFY(refused.error().message.contains(u"--api-token"_s));
+    }
+
+    void settingsApplyWithoutRestart()
+    {
+        QTemporaryDir dir;
+        Gb::GbServer server(options(dir.path()));
+        QVERIFY(server.start());
+        TestDevice camera(server.sipPort());
+        QCOMPARE(camera.registerWith("12345678")->statusCode(), 200);
+
+        // Move to another port and password; the registered device stays registered.
+        quint16 freePort = 0;
+        {
+            QUdpSocket probe;
+            QVERIFY(probe.bind(QHostAddress::LocalHost, 0));
+            freePort = probe.localPort();
+        }
+        Gb::ServerConfig changed = server.config();
+        changed.sipPort = freePort;
+        changed.password = u"new-secret"_s;
+        auto applied = server.applyConfig(changed);
+        QTRY_VERIFY(applied.isFinished());
+        QVERIFY(applied.result().has_value());
+        QTRY_COMPARE(server.sipPort(), freePort);
+        QVERIFY(server.registry().device(kCamera)->online);
+        TestDevice moved(freePort);
+        moved.id = *DeviceId::parse(u"34020000001320000002"_s);
+        QCOMPARE(moved.registerWith("12345678")->statusCode(), 403);
+        TestDevice again(freePort);
+        again.id = moved.id;
+        QCOMPARE(again.registerWith("new-secret")->statusCode(), 200);
+
+        // A port that is taken is refused and the old one keeps working.
+        Gb::GbServer other(options(dir.path() + u"/other"_s));
+        QVERIFY(other.start());
+        changed.sipPort = other.sipPort();
+        auto refused = server.applyConfig(changed);
+        QTRY_VERIFY(refused.isFinished());
+        QVERIFY(!refused.result().has_value());
+        QCOMPARE(server.sipPort(), freePort);
+        QCOMPARE(again.keepalive()->statusCode(), 200);
     }
 
     void portInUseIsReported()
