@@ -259,6 +259,21 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Gb::MediaSdp</name>
+    <message>
+        <source>The SDP has no media line (m=).</source>
+        <translation>SDP 中没有媒体行（m=）。</translation>
+    </message>
+    <message>
+        <source>The SDP has no connection address (c=): it does not say where the stream goes.</source>
+        <translation>SDP 中没有连接地址（c=），无法知道码流发往何处。</translation>
+    </message>
+    <message>
+        <source>The SDP connection address &quot;%1&quot; is not an IP address.</source>
+        <translation>SDP 连接地址“%1”不是 IP 地址。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Gb::Registrar</name>
     <message>
         <source>unknown device</source>
@@ -318,6 +333,40 @@
     <message>
         <source>Setting media/transport must be udp, tcp-passive or tcp-active, not &quot;%1&quot;.</source>
         <translation>设置项 media/transport 必须是 udp、tcp-passive 或 tcp-active，而不是“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Gb::SessionDescription</name>
+    <message>
+        <source>The SDP body is %1 bytes long; more than %2 bytes is not a media description.</source>
+        <translation>SDP 消息体长 %1 字节；超过 %2 字节的内容不是媒体描述。</translation>
+    </message>
+    <message>
+        <source>The SDP media line &quot;m=%1&quot; has no port.</source>
+        <translation>SDP 媒体行“m=%1”缺少端口。</translation>
+    </message>
+    <message>
+        <source>The SDP media line &quot;m=%1&quot; has an invalid port.</source>
+        <translation>SDP 媒体行“m=%1”的端口无效。</translation>
+    </message>
+    <message>
+        <source>The body is not an SDP media description (no &quot;x=value&quot; lines).</source>
+        <translation>消息体不是 SDP 媒体描述（没有“x=value”格式的行）。</translation>
+    </message>
+    <message>
+        <source>The SDP has no media line (m=): it does not say where the stream goes.</source>
+        <translation>SDP 中没有媒体行（m=），无法知道码流发往何处。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Gb::Ssrc</name>
+    <message>
+        <source>&quot;%1&quot; is not an SSRC: y= takes 10 decimal digits.</source>
+        <translation>“%1”不是 SSRC：y= 应为 10 位十进制数字。</translation>
+    </message>
+    <message>
+        <source>The SSRC %1 does not fit in 32 bits.</source>
+        <translation>SSRC %1 超出 32 位范围。</translation>
     </message>
 </context>
 <context>
