@@ -434,6 +434,8 @@ Result<quint16> StreamSession::prepare()
     if (!m_thread) {
         m_thread = std::make_unique<WorkerThread>(u"vigil-rtp"_s);
         m_worker = m_thread->create<StreamSessionWorker>(m_shared.get());
+        if (m_expectedSsrc)
+            setExpectedSsrc(*m_expectedSsrc);
     }
 
     Result<quint16> port = fail(ErrorCode::IoError, QString());
@@ -481,6 +483,8 @@ void StreamSession::setExpectedSsrc(std::uint32_t ssrc)
 {
     if (m_thread && m_worker)
         m_thread->post([worker = m_worker, ssrc] { worker->setExpectedSsrc(ssrc); });
+    else
+        m_expectedSsrc = ssrc; // given to the worker when prepare() makes it
 }
 
 void StreamSession::setRemoteEndpoint(const QHostAddress &address, quint16 port)
