@@ -74,40 +74,53 @@ constexpr QLatin1StringView codecName(AudioCodec codec) noexcept
     return QLatin1StringView("unknown");
 }
 
-/// stream_type values of the program stream map (ISO/IEC 13818-1 and the GB/T 28181 table).
-namespace PsStreamType {
-inline constexpr std::uint8_t H264 = 0x1B;
-inline constexpr std::uint8_t H265 = 0x24;
-inline constexpr std::uint8_t Aac = 0x0F;
-inline constexpr std::uint8_t G711A = 0x90;
-inline constexpr std::uint8_t G711U = 0x91;
-} // namespace PsStreamType
+/// stream_type of a program stream map entry (ISO/IEC 13818-1 table 2-34) with the values
+/// GB/T 28181 assigns. Other values are kept as they are (the enum's range is all of uint8).
+enum class PsStreamType : std::uint8_t {
+    Unknown = 0x00,
+    Mpeg1Video = 0x01,
+    Mpeg2Video = 0x02,
+    Mpeg1Audio = 0x03,
+    Mpeg2Audio = 0x04,
+    AacAdts = 0x0F,
+    Mpeg4Visual = 0x10,
+    AacLatm = 0x11,
+    H264 = 0x1B,
+    H265 = 0x24,
+    SvacVideo = 0x80,
+    G711A = 0x90,
+    G711U = 0x91,
+    G7221 = 0x92,
+    G7231 = 0x93,
+    G729 = 0x99,
+    SvacAudio = 0x9B,
+};
 
-/// The PSM stream_type for a codec, 0 for Unknown.
-constexpr std::uint8_t psStreamType(VideoCodec codec) noexcept
+/// The PSM stream_type for a codec, Unknown (0) for Unknown.
+constexpr PsStreamType psStreamType(VideoCodec codec) noexcept
 {
     switch (codec) {
     case VideoCodec::H264: return PsStreamType::H264;
     case VideoCodec::H265: return PsStreamType::H265;
     case VideoCodec::Unknown: break;
     }
-    return 0;
+    return PsStreamType::Unknown;
 }
 
-constexpr std::uint8_t psStreamType(AudioCodec codec) noexcept
+constexpr PsStreamType psStreamType(AudioCodec codec) noexcept
 {
     switch (codec) {
     case AudioCodec::G711A: return PsStreamType::G711A;
     case AudioCodec::G711U: return PsStreamType::G711U;
-    case AudioCodec::Aac: return PsStreamType::Aac;
+    case AudioCodec::Aac: return PsStreamType::AacAdts;
     case AudioCodec::Unknown: break;
     }
-    return 0;
+    return PsStreamType::Unknown;
 }
 
 /// The codec a PSM stream_type announces (Unknown when it is not a video type Vigil handles).
 /// Devices get this wrong now and then: confirm with Nal::sniffCodec() on the payload.
-constexpr VideoCodec videoCodecFromPsStreamType(std::uint8_t streamType) noexcept
+constexpr VideoCodec videoCodecFromPsStreamType(PsStreamType streamType) noexcept
 {
     switch (streamType) {
     case PsStreamType::H264: return VideoCodec::H264;
@@ -116,12 +129,12 @@ constexpr VideoCodec videoCodecFromPsStreamType(std::uint8_t streamType) noexcep
     }
 }
 
-constexpr AudioCodec audioCodecFromPsStreamType(std::uint8_t streamType) noexcept
+constexpr AudioCodec audioCodecFromPsStreamType(PsStreamType streamType) noexcept
 {
     switch (streamType) {
     case PsStreamType::G711A: return AudioCodec::G711A;
     case PsStreamType::G711U: return AudioCodec::G711U;
-    case PsStreamType::Aac: return AudioCodec::Aac;
+    case PsStreamType::AacAdts: return AudioCodec::Aac;
     default: return AudioCodec::Unknown;
     }
 }

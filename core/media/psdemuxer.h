@@ -1,5 +1,7 @@
 #pragma once
 
+#include "mediatypes.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QFlags>
@@ -12,28 +14,6 @@
 #include <vector>
 
 namespace Vigil::Media {
-
-/// stream_type of a program stream map entry (ISO/IEC 13818-1 table 2-34) with the values
-/// GB/T 28181 assigns. Other values are kept as they are (the enum's range is all of uint8).
-enum class PsStreamType : std::uint8_t {
-    Unknown = 0x00,
-    Mpeg1Video = 0x01,
-    Mpeg2Video = 0x02,
-    Mpeg1Audio = 0x03,
-    Mpeg2Audio = 0x04,
-    AacAdts = 0x0F,
-    Mpeg4Visual = 0x10,
-    AacLatm = 0x11,
-    H264 = 0x1B,
-    H265 = 0x24,
-    SvacVideo = 0x80,
-    G711A = 0x90,
-    G711U = 0x91,
-    G7221 = 0x92,
-    G7231 = 0x93,
-    G729 = 0x99,
-    SvacAudio = 0x9B,
-};
 
 /// "H.264", "G.711A", ... or "stream type 0x42"; for logs and diagnostics.
 QString psStreamTypeName(PsStreamType type);
@@ -174,6 +154,10 @@ public:
     void reset();
 
     PsContent content() const noexcept { return m_content; }
+    /// Bytes fed but not parsed yet: a structure still incomplete (or the last bytes of a
+    /// length-0 PES, held until its end shows). 0 means every elementary stream byte fed so far
+    /// has been delivered, except video held while its codec is sniffed.
+    qsizetype bufferedBytes() const noexcept { return m_buffer.size() - m_readPos; }
     /// The streams seen so far, by stream_id.
     std::vector<PsStreamInfo> streams() const;
     const PsDemuxerStats &stats() const noexcept { return m_stats; }

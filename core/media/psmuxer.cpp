@@ -91,11 +91,11 @@ PsMuxer::PsMuxer(VideoCodec video, AudioCodec audio, std::uint32_t muxRate50Byte
     appendU8(psm, 0xFF); // reserved, marker
     appendU16(psm, 0);   // program_stream_info_length
     appendU16(psm, unsigned(4 * streams));
-    appendU8(psm, psStreamType(video));
+    appendU8(psm, std::uint8_t(psStreamType(video)));
     appendU8(psm, kVideoStreamId);
     appendU16(psm, 0);
     if (hasAudio) {
-        appendU8(psm, psStreamType(audio));
+        appendU8(psm, std::uint8_t(psStreamType(audio)));
         appendU8(psm, kAudioStreamId);
         appendU16(psm, 0);
     }

@@ -595,6 +595,68 @@
     </message>
 </context>
 <context>
+    <name>Vigil::Media::RtpReceiver</name>
+    <message>
+        <source>no answer within %1 s</source>
+        <translation>%1 秒内无应答</translation>
+    </message>
+    <message>
+        <source>Cannot receive media on UDP port %1 of %2: %3. Choose another media port range or stop the program that uses it.</source>
+        <translation>无法在 %2 的 UDP 端口 %1 上接收媒体：%3。请选择其他媒体端口范围，或停止占用该端口的程序。</translation>
+    </message>
+    <message>
+        <source>Cannot listen for TCP media on port %1 of %2: %3. Choose another media port range or stop the program that uses it.</source>
+        <translation>无法在 %2 的 TCP 端口 %1 上监听媒体：%3。请选择其他媒体端口范围，或停止占用该端口的程序。</translation>
+    </message>
+    <message>
+        <source>The device did not accept the TCP media connection to %1 port %2 (%3 attempts; last error: %4). Check that the device is reachable from here or use UDP or TCP passive.</source>
+        <translation>设备未接受到 %1 端口 %2 的 TCP 媒体连接（已尝试 %3 次；最后一次错误：%4）。请检查从本机能否访问该设备，或改用 UDP 或 TCP 被动模式。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Media::StreamSession</name>
+    <message>
+        <source>This installation of FFmpeg cannot decode %1 video. Install an FFmpeg build with the %1 decoder, or set the device&apos;s video encoding to another codec.</source>
+        <translation>本机安装的 FFmpeg 无法解码 %1 视频。请安装带 %1 解码器的 FFmpeg，或将设备的视频编码改为其他格式。</translation>
+    </message>
+    <message>
+        <source>The device sends MPEG-TS (RTP payload type %1) instead of the MPEG-PS GB/T 28181 asks for. Set the device&apos;s stream packaging to PS.</source>
+        <translation>设备发送的是 MPEG-TS（RTP 负载类型 %1），而不是 GB/T 28181 要求的 MPEG-PS。请将设备的码流封装格式设为 PS。</translation>
+    </message>
+    <message>
+        <source>The device sends a bare %1 stream (RTP payload type %2) instead of the MPEG-PS GB/T 28181 asks for. Set the device&apos;s stream packaging to PS.</source>
+        <translation>设备发送的是裸 %1 码流（RTP 负载类型 %2），而不是 GB/T 28181 要求的 MPEG-PS。请将设备的码流封装格式设为 PS。</translation>
+    </message>
+    <message>
+        <source>The device&apos;s RTP payload (type %1) is not MPEG-PS, nor anything else Vigil recognises. Check the device&apos;s stream packaging (GB/T 28181 needs PS).</source>
+        <translation>设备的 RTP 负载（类型 %1）不是 MPEG-PS，也不是 Vigil 能识别的其他格式。请检查设备的码流封装格式（GB/T 28181 需要 PS）。</translation>
+    </message>
+    <message>
+        <source>video of a format it cannot tell</source>
+        <translation>无法识别格式的视频</translation>
+    </message>
+    <message>
+        <source>%1 video</source>
+        <translation>%1 视频</translation>
+    </message>
+    <message>
+        <source>The device sends %1, which Vigil cannot decode. Set the device&apos;s video encoding to H.264 or H.265.</source>
+        <translation>设备发送的是%1，Vigil 无法解码。请将设备的视频编码设为 H.264 或 H.265。</translation>
+    </message>
+    <message>
+        <source>Every media port from %1 to %2 is in use. Close some live views or widen the media port range.</source>
+        <translation>%1 到 %2 的媒体端口已全部占用。请关闭部分实时画面，或扩大媒体端口范围。</translation>
+    </message>
+    <message>
+        <source>The device&apos;s answer gave no media address to connect to for TCP active mode.</source>
+        <translation>设备的应答中没有可供 TCP 主动模式连接的媒体地址。</translation>
+    </message>
+    <message>
+        <source>No picture has been decoded yet. Try again once the video plays.</source>
+        <translation>尚未解码出画面。请在视频开始播放后重试。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Storage::Database</name>
     <message>
         <source>Database %1: %2 failed: %3</source>

@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         ++frames;
     }, options);
     quint64 samples = 0;
-    AudioDecoder audio([&](AudioFrame frame) {
+    AudioDecoder audio([&](AudioSamples frame) {
         if (frame.samples.size() != qsizetype(frame.sampleCount) * frame.channels * 2)
             std::abort();
         samples += quint64(frame.sampleCount);

@@ -207,7 +207,7 @@ void AudioDecoder::Private::receiveFrames()
             reportError(u"decoding failed: "_s + Ffmpeg::errorText(ret));
             return;
         }
-        AudioFrame out;
+        AudioSamples out;
         out.samples = toInterleavedS16(*frame);
         out.sampleRate = frame->sample_rate;
         out.channels = frame->ch_layout.nb_channels;

@@ -11,7 +11,7 @@
 namespace Vigil::Media {
 
 /// Decoded audio: signed 16-bit samples, channels interleaved, host byte order.
-struct AudioFrame {
+struct AudioSamples {
     QByteArray samples;
     int sampleRate = 0;
     int channels = 0;
@@ -49,7 +49,7 @@ struct AudioDecoderStats {
 /// thread, inside decode() or drain().
 class AudioDecoder {
 public:
-    using FrameCallback = std::function<void(AudioFrame frame)>;
+    using FrameCallback = std::function<void(AudioSamples frame)>;
 
     explicit AudioDecoder(FrameCallback onFrame, AudioDecoderOptions options = {});
     ~AudioDecoder();

@@ -2,6 +2,8 @@
 
 #include <QByteArrayView>
 
+#include <utility>
+
 namespace Vigil::Media {
 
 const char *codecName(EncodedFrame::Codec codec)
@@ -14,6 +16,22 @@ const char *codecName(EncodedFrame::Codec codec)
     case EncodedFrame::Codec::Aac: return "AAC";
     }
     return "unknown";
+}
+
+EncodedFrame EncodedFrame::fromAccessUnit(AccessUnit unit)
+{
+    Q_ASSERT(unit.codec != VideoCodec::Unknown);
+    return EncodedFrame{unit.codec == VideoCodec::H265 ? Codec::H265 : Codec::H264, std::move(unit.data),
+                        unit.pts90k, unit.dts90k, unit.keyFrame};
+}
+
+EncodedFrame EncodedFrame::fromAudioFrame(AudioFrame frame)
+{
+    Q_ASSERT(frame.codec != AudioCodec::Unknown);
+    const Codec codec = frame.codec == AudioCodec::G711U ? Codec::G711U
+        : frame.codec == AudioCodec::Aac                 ? Codec::Aac
+                                                         : Codec::G711A;
+    return EncodedFrame{codec, std::move(frame.data), frame.pts90k, kNoTimestamp, true};
 }
 
 bool containsRandomAccessPoint(EncodedFrame::Codec codec, QByteArrayView accessUnit)

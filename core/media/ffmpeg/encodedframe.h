@@ -1,5 +1,7 @@
 #pragma once
 
+#include "media/mediatypes.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QtGlobal>
@@ -10,8 +12,8 @@ namespace Vigil::Media {
 /// codes, parameter sets in band, no extradata needed) or a piece of an audio elementary
 /// stream (G.711 bytes, or one or more AAC ADTS frames).
 ///
-/// A stand-in for the AccessUnit of media/mediatypes.h, which is written in parallel: it carries
-/// the same fields so that the two can be unified by a type alias or a one-line conversion.
+/// The decoders' view of media/mediatypes.h's AccessUnit and AudioFrame, which the receive
+/// path produces: fromAccessUnit() and fromAudioFrame() convert without copying the bytes.
 struct EncodedFrame {
     enum class Codec {
         H264,
@@ -21,14 +23,19 @@ struct EncodedFrame {
         Aac,   ///< AAC with ADTS headers
     };
 
-    /// Value of pts90k/dts90k when the stream carried no timestamp.
-    static constexpr qint64 kNoTimestamp = -1;
+    /// Value of pts90k/dts90k when the stream carried no timestamp (the same as mediatypes.h's).
+    static constexpr qint64 kNoTimestamp = Media::kNoTimestamp;
 
     Codec codec = Codec::H264;
     QByteArray data;
     qint64 pts90k = kNoTimestamp; ///< presentation time, 90 kHz ticks (33 bits from PS)
     qint64 dts90k = kNoTimestamp; ///< decode time, 90 kHz ticks; kNoTimestamp when equal to the PTS
     bool keyFrame = false;        ///< IDR/IRAP access unit: decoding can start here
+
+    /// The access unit as decoder input (its bytes are shared, not copied). Q_ASSERTs a known codec.
+    static EncodedFrame fromAccessUnit(AccessUnit unit);
+    /// The audio frame as decoder input (its bytes are shared, not copied). Q_ASSERTs a known codec.
+    static EncodedFrame fromAudioFrame(AudioFrame frame);
 };
 
 /// True for the codecs VideoDecoder takes.

@@ -108,6 +108,7 @@ DecodeStatus VideoDecoder::decode(const EncodedFrame &unit)
         d->failedRestarts = 0;
         d->state = Private::State::WaitingForKeyFrame;
         d->openFailed = !d->open(unit.codec);
+        d->stats.unavailable = d->openFailed;
     }
     if (d->openFailed || !d->packet || !d->frame) {
         ++d->stats.decodeErrors;
@@ -263,6 +264,7 @@ bool VideoDecoder::Private::becomeTolerant()
     context.reset();
     if (!open(stats.codec)) {
         openFailed = true;
+        stats.unavailable = true;
         return false;
     }
     ++stats.reinitializations;

@@ -46,6 +46,8 @@ struct VideoDecoderStats {
     quint64 reinitializations = 0;  ///< new FFmpeg decoders (codec change, tolerant) and size changes
     /// The decoder gave up strict decoding (see VideoDecoder) for this stream.
     bool tolerant = false;
+    /// FFmpeg has no decoder for the codec or could not open it: nothing of this codec decodes.
+    bool unavailable = false;
 };
 
 /// What decode() did with an access unit.

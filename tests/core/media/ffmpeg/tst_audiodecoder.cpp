@@ -18,7 +18,7 @@ namespace {
 
 struct Decoded {
     QByteArray samples;
-    std::vector<AudioFrame> frames; // without their samples
+    std::vector<AudioSamples> frames; // without their samples
 };
 
 /// Feeds `data` in pieces of `chunk` bytes, each with the PTS of its first sample when
@@ -27,7 +27,7 @@ Decoded decodeInPieces(const QByteArray &data, EncodedFrame::Codec codec, qsizet
                        int bytesPerSecond = 0, AudioDecoderStats *stats = nullptr)
 {
     Decoded out;
-    AudioDecoder decoder([&](AudioFrame frame) {
+    AudioDecoder decoder([&](AudioSamples frame) {
         out.samples += frame.samples;
         frame.samples.clear();
         out.frames.push_back(std::move(frame));
@@ -194,7 +194,7 @@ private Q_SLOTS:
 
     void rejectsVideo()
     {
-        AudioDecoder decoder([](AudioFrame) {});
+        AudioDecoder decoder([](AudioSamples) {});
         EncodedFrame video;
         video.codec = EncodedFrame::Codec::H264;
         video.data = QByteArray("\x00\x00\x01\x65", 4);
@@ -207,7 +207,7 @@ private Q_SLOTS:
         const QString alaw = make(u"change.alaw"_s, {u"-c:a"_s, u"pcm_alaw"_s, u"-f"_s, u"alaw"_s});
         const QString mulaw = make(u"change.mulaw"_s, {u"-c:a"_s, u"pcm_mulaw"_s, u"-f"_s, u"mulaw"_s});
         QByteArray samples;
-        AudioDecoder decoder([&](AudioFrame frame) { samples += frame.samples; });
+        AudioDecoder decoder([&](AudioSamples frame) { samples += frame.samples; });
         EncodedFrame packet;
         packet.codec = EncodedFrame::Codec::G711A;
         packet.data = readFile(alaw).left(800);
