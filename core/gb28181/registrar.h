@@ -116,7 +116,13 @@ private:
                 const QString &why);
     std::uint32_t requestedExpires(const Sip::SipMessage &message) const;
     void goOffline(const DeviceId &id, Session &session, Devices::OfflineReason reason);
+    using SessionMap = QHash<DeviceId, Session>;
+    /// Unauthenticated work for `source`: allowed for sources with registered devices, else
+    /// as AdmissionControl says (counted as ignored when it says no).
+    bool admitUnauthenticated(const SourceKey &source, std::int64_t nowMs);
     void setRoute(const DeviceId &id, Session &session, const Sip::Peer &peer);
+    void dropRoute(const Sip::Peer &route);
+    SessionMap::iterator eraseSession(SessionMap::iterator it);
     std::int64_t nowMs() const { return m_clock.elapsed(); }
 
     ServerConfig m_config;
@@ -126,8 +132,9 @@ private:
     Hooks m_hooks;
     Sip::DigestAuthenticator m_auth;
     AdmissionControl m_admission;
-    QHash<DeviceId, Session> m_sessions;
+    SessionMap m_sessions;
     QHash<std::uint64_t, DeviceId> m_byConnection; ///< TCP connection id -> device
+    QHash<SourceKey, int> m_trustedSources;        ///< routes of registered devices -> how many
     QElapsedTimer m_clock;
     QTimer *m_tickTimer = nullptr;
     QByteArray m_toTag;
