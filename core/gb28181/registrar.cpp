@@ -146,14 +146,12 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
     const SourceKey source{peer.address, peer.port};
     const std::int64_t now = nowMs();
 
-    if (m_admission.isBanned(source, now)) {
-        ++m_stats.ignored;
-        return;
-    }
+    if (m_admission.isBanned(source, now))
+        return ignore(request);
     const auto id = DeviceId::parse(message.from().uri.user);
     if (!id) {
         if (!admitUnauthenticated(source, now))
-            return;
+            return ignore(request);
         qCDebug(lcGb) << "REGISTER from" << peer.toString() << "without a 20-digit device ID:"
                       << message.from().uri.user;
         respond(request, 403);
@@ -181,7 +179,7 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
             return;
         }
         if (!admitUnauthenticated(source, now))
-            return;
+            return ignore(request);
         challenge(request, Sip::Stale::No);
         return;
     }
@@ -190,14 +188,12 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
     if (!credentials) {
         qCDebug(lcGb) << "REGISTER of" << id->toString() << "with unusable credentials:" << credentials.error().message;
         if (!admitUnauthenticated(source, now))
-            return;
+            return ignore(request);
         challenge(request, Sip::Stale::No);
         return;
     }
-    if (m_admission.admitAttempt(source, *id, now) == AdmissionControl::Verdict::Ignore) {
-        ++m_stats.ignored;
-        return;
-    }
+    if (m_admission.admitAttempt(source, *id, now) == AdmissionControl::Verdict::Ignore)
+        return ignore(request);
 
     const bool allowed = known || m_config.registrationPolicy == RegistrationPolicy::AnyDevice;
     QByteArray password;
@@ -225,7 +221,7 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
     case Sip::DigestOutcome::ForgedNonce:
     case Sip::DigestOutcome::Malformed:
         if (!admitUnauthenticated(source, now))
-            return;
+            return ignore(request);
         challenge(request, Sip::Stale::No);
         return;
     case Sip::DigestOutcome::WrongResponse:
@@ -247,11 +243,15 @@ bool Registrar::admitUnauthenticated(const SourceKey &source, std::int64_t nowMs
     // relaying for its devices, a load generator). Challenges cost no memory.
     if (m_trustedSources.contains(source))
         return true;
-    if (m_admission.admitStranger(source, nowMs) == AdmissionControl::Verdict::Ignore) {
-        ++m_stats.ignored;
-        return false;
-    }
-    return true;
+    return m_admission.admitStranger(source, nowMs) == AdmissionControl::Verdict::Allow;
+}
+
+void Registrar::ignore(const Sip::IncomingRequest &request)
+{
+    // No answer, and no transaction kept either: a flood must not fill the transaction table,
+    // and a retransmission is judged again (the source may have been admitted meanwhile).
+    ++m_stats.ignored;
+    m_transactions.discard(request);
 }
 
 void Registrar::setRoute(const DeviceId &id, Session &session, const Sip::Peer &peer)

@@ -118,8 +118,10 @@ private:
     void goOffline(const DeviceId &id, Session &session, Devices::OfflineReason reason);
     using SessionMap = QHash<DeviceId, Session>;
     /// Unauthenticated work for `source`: allowed for sources with registered devices, else
-    /// as AdmissionControl says (counted as ignored when it says no).
+    /// as AdmissionControl says.
     bool admitUnauthenticated(const SourceKey &source, std::int64_t nowMs);
+    /// Drops a request without an answer (and its transaction with it).
+    void ignore(const Sip::IncomingRequest &request);
     void setRoute(const DeviceId &id, Session &session, const Sip::Peer &peer);
     void dropRoute(const Sip::Peer &route);
     SessionMap::iterator eraseSession(SessionMap::iterator it);
