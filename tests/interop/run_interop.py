@@ -74,9 +74,10 @@ def write_injection(path, ids, password=PASSWORD):
 class Vigild:
     """vigild on loopback with its own ports and data folder."""
 
-    def __init__(self, binary, workdir):
+    def __init__(self, binary, workdir, extra_args=()):
         self.binary = binary
         self.workdir = workdir
+        self.extra_args = list(extra_args)
         self.sip_port = free_port()
         self.api_port = free_port((socket.SOCK_STREAM,))
         self.log_path = os.path.join(workdir, "vigild.log")
@@ -90,7 +91,7 @@ class Vigild:
             [self.binary, "--sip-bind", "127.0.0.1", "--sip-port", str(self.sip_port),
              "--api-bind", "127.0.0.1", "--api-port", str(self.api_port), "--data-dir", data,
              "--server-id", SERVER_ID, "--domain", DOMAIN, "--password", PASSWORD,
-             "--no-queries-on-register"],
+             "--no-queries-on-register"] + self.extra_args,
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -133,10 +134,10 @@ class Vigild:
 
 
 class Case:
-    def __init__(self, vigild_binary, sipp_binary, workdir):
+    def __init__(self, vigild_binary, sipp_binary, workdir, extra_args=()):
         self.sipp = sipp_binary
         self.workdir = workdir
-        self.server = Vigild(vigild_binary, workdir)
+        self.server = Vigild(vigild_binary, workdir, extra_args)
         self.sipp_port = free_port()
         self.runs = 0
 
@@ -276,6 +277,28 @@ def case_many_devices_tcp(c):
                               and ds[i]["offlineReasonCode"] == "tcp-connection-closed" for i in ids))
 
 
+def case_sip_threads_udp(c):
+    """vigild with --sip-threads 3: devices from 6 source ports (spread over the threads by the
+    kernel) register, keep alive, unregister; a wrong password and an unknown keepalive too."""
+    groups = [[device_id(500 + 10 * g + n) for n in range(10)] for g in range(6)]
+    for g, ids in enumerate(groups):
+        c.sipp_port = free_port()
+        c.run_sipp("register.xml", c.injection("group%d.csv" % g, ids), calls=len(ids), rate=50)
+    every = [i for ids in groups for i in ids]
+    c.wait_for("60 devices online", lambda ds: sum(1 for i in every if i in ds and ds[i]["online"]) == 60)
+    for g in range(3):
+        c.sipp_port = free_port()
+        c.run_sipp("unregister.xml", c.injection("bye%d.csv" % g, groups[g][:2]), calls=2, rate=10)
+    c.sipp_port = free_port()
+    c.run_sipp("wrong_password.xml", c.injection("wrong.csv", [device_id(998)], password="bad"), calls=1)
+    c.run_sipp("keepalive_unregistered.xml", c.injection("ka.csv", [device_id(997)]), calls=1)
+    c.wait_for("6 devices unregistered", lambda ds: sum(
+        1 for g in range(3) for i in groups[g][:2] if not ds[i]["online"] and ds[i]["offlineReasonCode"] == "unregistered") == 6)
+    health = c.server.get("/api/health")
+    expect(health["online"] == 54 and health["devices"] == 60, "/api/health says %s" % health)
+
+
+EXTRA_ARGS = {"sip_threads_udp": ["--sip-threads", "3"]}
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -297,7 +320,7 @@ def main():
         parser.error("--vigild must name the vigild binary")
 
     with tempfile.TemporaryDirectory(prefix="vigil-interop-") as workdir:
-        case = Case(args.vigild, args.sipp, workdir)
+        case = Case(args.vigild, args.sipp, workdir, EXTRA_ARGS.get(args.case, ()))
         try:
             case.server.start()
             print("vigild: SIP 127.0.0.1:%d, API 127.0.0.1:%d" % (case.server.sip_port, case.server.api_port),
