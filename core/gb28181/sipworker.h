@@ -48,6 +48,8 @@ public:
 
     Result<void> start();
     void stop();
+    /// The bound port (the one picked when the configured port is 0); worker thread.
+    std::uint16_t port() const { return m_transport->port(); }
 
     /// Thread-safe counters.
     quint64 keepalives() const noexcept { return m_keepalives.load(std::memory_order_relaxed); }

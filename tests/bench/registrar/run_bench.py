@@ -22,7 +22,7 @@ It installs Kamailio from Debian when missing (apt-get, needs root) and, if allo
 net.core.rmem_max/wmem_max for the run (restored afterwards). Not a CTest test: it takes
 several minutes per run and wants the machine to itself.
 
-    tests/bench/registrar/run_bench.py --vigild build/bin/vigild [--runs 3] [--quick]
+    tests/bench/registrar/run_bench.py --vigild build/bin/vigild [--runs 3] [--vigil-threads 1,2] [--quick]
 """
 
 import argparse
@@ -74,10 +74,10 @@ def device_id(n):
     return "3402000000132%07d" % n
 
 
-def write_devices(path, count):
+def write_devices(path, count, first=0):
     with open(path, "w", encoding="ascii") as f:
         f.write("SEQUENTIAL\n")
-        for n in range(count):
+        for n in range(first, first + count):
             i = device_id(n)
             f.write("%s;[authentication username=%s password=%s]\n" % (i, i, PASSWORD))
 
@@ -177,7 +177,7 @@ class Kamailio(Server):
         self.log = open(os.path.join(self.workdir, "kamailio.log"), "w")
         self.process = subprocess.Popen(
             ["kamailio", "-f", KAMAILIO_CFG, "-l", "udp:127.0.0.1:%d" % self.port, "-n", str(self.children),
-             "-DD", "-E", "-m", "2048", "-M", "32", "-P", os.path.join(self.workdir, "kamailio.pid"),
+             "-DD", "-E", "-m", "3072", "-M", "32", "-P", os.path.join(self.workdir, "kamailio.pid"),
              "-Y", self.workdir],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         time.sleep(2)
@@ -186,13 +186,12 @@ class Kamailio(Server):
 
 
 class Vigild(Server):
-    name = "Vigil (vigild)"
-
-    def __init__(self, workdir, binary, extra):
+    def __init__(self, workdir, binary, extra, threads):
         super().__init__(workdir)
         self.binary = binary
         self.api_port = free_port((socket.SOCK_STREAM,))
-        self.extra = extra
+        self.extra = ["--sip-threads", str(threads)] + extra
+        self.name = "Vigil %d thread%s" % (threads, "s" if threads > 1 else "")
 
     def start(self):
         data = os.path.join(self.workdir, "vigil-data")
@@ -226,13 +225,14 @@ class Vigild(Server):
 
 
 class Sipp:
-    def __init__(self, workdir, server, scenario, injection, calls, rate, transport="u1", limit=None, tag="run"):
+    def __init__(self, workdir, server, scenario, injection, calls, rate, transport="u1", limit=None, tag="run",
+                 port=None):
         self.stats = os.path.join(workdir, "%s.stat.csv" % tag)
         if os.path.exists(self.stats):
             os.remove(self.stats)
         self.args = ["sipp", "127.0.0.1:%d" % server.port, "-sf", os.path.join(SCENARIOS, scenario),
                      "-inf", injection, "-key", "server", SERVER_ID, "-key", "domain", DOMAIN,
-                     "-i", "127.0.0.1", "-p", str(free_port((socket.SOCK_DGRAM,))), "-t", transport,
+                     "-i", "127.0.0.1", "-p", str(port or free_port((socket.SOCK_DGRAM,))), "-t", transport,
                      "-m", str(calls), "-r", str(rate), "-l", str(limit or max(1000, rate * 2)),
                      "-nostdin", "-timeout", str(max(60, calls // max(rate, 1) * 3 + 30)), "-timeout_error",
                      "-trace_stat", "-stf", self.stats, "-fd", "1", "-buff_size", str(BUFFER_BYTES),
@@ -265,13 +265,22 @@ class Sipp:
                 "seconds": end - start, "rate": ok / max(end - start, 1e-3), "status": self.process.returncode}
 
 
-def measure(server, workdir, scenario, injection, calls, rate, tag, transport="u1"):
+def measure(server, workdir, scenario, files, calls, rate, tag, ports):
+    """Runs len(ports) sipp instances at once, each with its own source port and its own slice
+    of the devices, sharing `calls` and `rate`; returns their sum."""
     pids = server.pids()
     cpu0, t0 = cpu_seconds(pids), time.monotonic()
-    result = Sipp(workdir, server, scenario, injection, calls, rate, transport, tag=tag).start().wait()
+    n = len(ports)
+    runs = [Sipp(workdir, server, scenario, files[i], max(1, calls // n), max(1, rate // n), tag="%s-%d" % (tag, i),
+                 port=ports[i]).start() for i in range(n)]
+    parts = [run.wait() for run in runs]
     wall = time.monotonic() - t0
-    result["cpu"] = (cpu_seconds(pids) - cpu0) / wall * 100
-    result["cpuPerCallUs"] = (cpu_seconds(pids) - cpu0) / max(result["ok"], 1) * 1e6
+    cpu = cpu_seconds(pids) - cpu0
+    result = {key: sum(p[key] for p in parts) for key in ("ok", "failed", "retransmissions")}
+    result["seconds"] = max(p["seconds"] for p in parts)
+    result["rate"] = result["ok"] / max(result["seconds"], 1e-3)
+    result["cpu"] = cpu / wall * 100
+    result["cpuPerCallUs"] = cpu / max(result["ok"], 1) * 1e6
     result["asked"] = rate
     result["load"] = load_average()
     return result
@@ -283,10 +292,10 @@ def describe(r):
                r["load"]))
 
 
-def ladder(server, workdir, scenario, injection, rates, step_sec, tag):
+def ladder(server, workdir, scenario, files, rates, step_sec, tag, ports):
     best = None
     for rate in rates:
-        r = measure(server, workdir, scenario, injection, rate * step_sec, rate, "%s-%d" % (tag, rate))
+        r = measure(server, workdir, scenario, files, rate * step_sec, rate, "%s-%d" % (tag, rate), ports)
         clean = r["failed"] == 0 and r["rate"] >= 0.95 * rate
         log("    %s %s" % (describe(r), "" if clean else "<- not sustained"))
         if not clean:
@@ -297,6 +306,8 @@ def ladder(server, workdir, scenario, injection, rates, step_sec, tag):
 
 def run_once(server, args, workdir, files, flood):
     out = {}
+    ports = [free_port((socket.SOCK_DGRAM,)) for _ in range(args.sipp)]
+    devices = files["devices"]
     server.start()
     try:
         time.sleep(1)
@@ -304,9 +315,12 @@ def run_once(server, args, workdir, files, flood):
         log("  %s on 127.0.0.1:%d, PSS at start %.1f MiB" % (server.name, server.port, base_pss / 1024))
 
         log("  registering %d devices at %d/s:" % (args.devices, args.fill_rate))
-        fill = measure(server, workdir, "register.xml", files["devices"], args.devices, args.fill_rate, "fill")
+        fill = measure(server, workdir, "register.xml", devices, args.devices, args.fill_rate, "fill", ports)
         log("    %s" % describe(fill))
-        time.sleep(2)  # let batched writes (Vigil: SQLite every 0.5 s) settle
+        # Memory per device is taken once the registrations' transactions have ended (Vigil keeps
+        # each completed one 32 s, Timer J, to answer retransmissions; Kamailio's sl keeps none)
+        # and the batched writes (Vigil: SQLite every 0.5 s) are done.
+        time.sleep(args.settle_sec)
         online = server.registered()
         pss = pss_kib(server.pids())
         out["fill"] = fill
@@ -317,13 +331,13 @@ def run_once(server, args, workdir, files, flood):
                                                           "" if online is None else "; online: %d" % online))
 
         log("  keepalive MESSAGEs/s:")
-        out["keepalive"] = ladder(server, workdir, "keepalive.xml", files["devices"], args.keepalive_rates,
-                                  args.step_sec, "ka")
+        out["keepalive"] = ladder(server, workdir, "keepalive.xml", devices, args.keepalive_rates,
+                                  args.step_sec, "ka", ports)
 
         hold_rate = max(1, args.devices // args.interval_sec)
         log("  holding %d devices: a keepalive each %d s (%d/s) for %d s:"
             % (args.devices, args.interval_sec, hold_rate, args.hold_sec))
-        hold = measure(server, workdir, "keepalive.xml", files["devices"], hold_rate * args.hold_sec, hold_rate, "hold")
+        hold = measure(server, workdir, "keepalive.xml", devices, hold_rate * args.hold_sec, hold_rate, "hold", ports)
         hold["pssMiB"] = pss_kib(server.pids()) / 1024
         log("    %s; PSS %.1f MiB" % (describe(hold), hold["pssMiB"]))
         out["hold"] = hold
@@ -336,9 +350,9 @@ def run_once(server, args, workdir, files, flood):
             cpu0, t0 = cpu_seconds(pids), time.monotonic()
             strangers = Sipp(workdir, server, "stranger.xml", files["strangers"], args.flood_rate * args.flood_sec,
                              args.flood_rate, transport="un", limit=args.flood_rate * 2, tag="flood").start()
-            devices = Sipp(workdir, server, "keepalive.xml", files["devices"], hold_rate * args.flood_sec, hold_rate,
-                           tag="flood-ka").start()
-            real = devices.wait()
+            real_devices = Sipp(workdir, server, "keepalive.xml", devices[0], hold_rate * args.flood_sec // args.sipp,
+                                hold_rate // args.sipp, tag="flood-ka", port=ports[0]).start()
+            real = real_devices.wait()
             fake = strangers.wait()
             wall = time.monotonic() - t0
             pss1 = pss_kib(server.pids())
@@ -352,8 +366,8 @@ def run_once(server, args, workdir, files, flood):
                                           "" if out["flood"]["online"] is None
                                           else "; online after: %d" % out["flood"]["online"]))
         log("  authenticated registrations/s (2 REGISTERs each; the same devices again, new Call-IDs):")
-        out["register"] = ladder(server, workdir, "register.xml", files["devices"], args.register_rates,
-                                 args.step_sec, "reg")
+        out["register"] = ladder(server, workdir, "register.xml", devices, args.register_rates,
+                                 args.step_sec, "reg", ports)
 
     finally:
         server.stop()
@@ -392,8 +406,8 @@ def summarize(name, runs):
 
 
 def print_table(rows, args):
-    log("\n== Registrar benchmark: medians of %d run(s), %d devices, sipp on the same machine ==" % (args.runs,
-                                                                                                      args.devices))
+    log("\n== Registrar benchmark: medians of %d run(s), %d devices, %d sipp instance(s) on the same machine =="
+        % (args.runs, args.devices, args.sipp))
     lines = [
         ("auth registrations/s (zero failed)", "regRate", "%.0f"),
         ("  server CPU at that rate (%, 100 = 1 core)", "regCpu", "%.0f"),
@@ -411,10 +425,9 @@ def print_table(rows, args):
         ("  PSS growth during the flood (MiB)", "floodPss", "%+.1f"),
     ]
     width = max(len(label) for label, _, _ in lines) + 2
-    log("%-*s %16s %16s" % (width, "", rows[0]["name"] if rows else "", rows[1]["name"] if len(rows) > 1 else ""))
+    log("%-*s" % (width, "") + "".join(" %18s" % row["name"] for row in rows))
     for label, key, pattern in lines:
-        log("%-*s %16s %16s" % (width, label, fmt(rows[0].get(key), pattern) if rows else "-",
-                                fmt(rows[1].get(key), pattern) if len(rows) > 1 else "-"))
+        log("%-*s" % (width, label) + "".join(" %18s" % fmt(row.get(key), pattern) for row in rows))
 
 
 def raise_buffers():
@@ -468,17 +481,22 @@ def main():
                         default=[5000, 10000, 15000, 20000, 25000, 30000, 35000, 40000])
     parser.add_argument("--fill-rate", type=int, default=2500, help="registrations/s while registering all devices")
     parser.add_argument("--interval-sec", type=int, default=60, help="keepalive interval while holding")
+    parser.add_argument("--settle-sec", type=int, default=35, help="wait after registering before measuring memory")
     parser.add_argument("--hold-sec", type=int, default=60)
     parser.add_argument("--flood-rate", type=int, default=5000)
     parser.add_argument("--flood-sec", type=int, default=20)
     parser.add_argument("--flood-all", action="store_true", help="flood Kamailio too")
     parser.add_argument("--kamailio-children", type=int, default=4, help="Kamailio UDP worker processes")
+    parser.add_argument("--sipp", type=int, default=2,
+                        help="sipp instances at once, each a source port with its own share of the devices")
     parser.add_argument("--vigild-arg", action="append", default=[], help="extra vigild argument (repeatable)")
     parser.add_argument("--only", choices=["kamailio", "vigil"], help="measure one server only")
+    parser.add_argument("--vigil-threads", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2],
+                        help="vigild --sip-threads values to measure, e.g. 1,2")
     parser.add_argument("--quick", action="store_true", help="1 run, 20,000 devices, short steps (a smoke test)")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.devices, args.step_sec, args.hold_sec, args.flood_sec = 1, 20000, 3, 10, 5
+        args.runs, args.devices, args.step_sec, args.hold_sec, args.flood_sec, args.settle_sec = 1, 20000, 3, 10, 5, 3
     if not shutil.which("sipp"):
         sys.exit("sipp is missing: apt-get install sip-tester")
     vigild = args.vigild or os.path.join(HERE, "..", "..", "..", "build", "bin", "vigild")
@@ -486,11 +504,11 @@ def main():
     if args.only != "vigil":
         if not ensure_kamailio():
             sys.exit("kamailio is missing and could not be installed")
-        servers.append("kamailio")
+        servers.append(("kamailio", 0))
     if args.only != "kamailio":
         if not os.access(vigild, os.X_OK):
             sys.exit("no vigild at %s: build it or pass --vigild" % vigild)
-        servers.append("vigil")
+        servers += [("vigil", threads) for threads in args.vigil_threads]
 
     log("machine: %d cores, load average %.1f at start; %s" % (os.cpu_count(), load_average(),
                                                                subprocess.run(["sipp", "-v"], capture_output=True,
@@ -499,26 +517,31 @@ def main():
     # sipp -t un opens a socket per call: let it (and Kamailio) have all the descriptors allowed.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    results = {name: [] for name in servers}
+    results = {server: [] for server in servers}
+    names = {}
     try:
         with tempfile.TemporaryDirectory(prefix="vigil-bench-") as workdir:
-            files = {"devices": os.path.join(workdir, "devices.csv"),
+            files = {"devices": [os.path.join(workdir, "devices-%d.csv" % i) for i in range(args.sipp)],
                      "strangers": os.path.join(workdir, "strangers.csv")}
-            write_devices(files["devices"], args.devices)
+            per = args.devices // args.sipp
+            for i, path in enumerate(files["devices"]):
+                write_devices(path, per, first=i * per)
             write_strangers(files["strangers"], 100000)
             for run in range(args.runs):
-                for name in servers:  # interleaved, so both see the same background load
-                    log("\n== run %d/%d: %s (load average %.1f)" % (run + 1, args.runs, name, load_average()))
-                    server = (Kamailio(workdir, args.kamailio_children) if name == "kamailio"
-                              else Vigild(workdir, vigild, args.vigild_arg))
-                    results[name].append(run_once(server, args, workdir, files,
-                                                  flood=name == "vigil" or args.flood_all))
+                for key in servers:  # interleaved, so all see the same background load
+                    kind, threads = key
+                    server = (Kamailio(workdir, args.kamailio_children) if kind == "kamailio"
+                              else Vigild(workdir, vigild, args.vigild_arg, threads))
+                    names[key] = server.name
+                    log("\n== run %d/%d: %s (load average %.1f)" % (run + 1, args.runs, server.name, load_average()))
+                    results[key].append(run_once(server, args, workdir, files,
+                                                 flood=kind == "vigil" or args.flood_all))
     finally:
         restore_buffers(changed)
-    rows = [summarize(Kamailio.name if n == "kamailio" else Vigild.name, results[n]) for n in servers]
+    rows = [summarize(names[key], results[key]) for key in servers]
     print_table(rows, args)
     log("load average at the end: %.1f" % load_average())
-    log("\nraw results (JSON):\n" + json.dumps(results, indent=1))
+    log("\nraw results (JSON):\n" + json.dumps({names[k]: v for k, v in results.items()}, indent=1))
 
 
 if __name__ == "__main__":
