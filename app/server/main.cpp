@@ -91,6 +91,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption serverId(u"server-id"_s, u"SIP server ID (default 34020000002000000001)."_s, u"ID"_s);
     const QCommandLineOption domain(u"domain"_s, u"SIP domain and realm (default 3402000000)."_s, u"D"_s);
     const QCommandLineOption password(u"password"_s, u"Global SIP password (default 12345678)."_s, u"P"_s);
+    const QCommandLineOption sipThreads(u"sip-threads"_s,
+                                        u"Threads answering SIP over UDP, sharing the port (default 1)."_s, u"N"_s);
     const QCommandLineOption dataDir(u"data-dir"_s, u"Folder for the database."_s, u"DIR"_s);
     const QCommandLineOption apiBind(u"api-bind"_s, u"Address for the HTTP API (default 127.0.0.1)."_s, u"ADDR"_s);
     const QCommandLineOption apiPort(u"api-port"_s, u"HTTP API port (default 8080)."_s, u"N"_s);
@@ -102,8 +104,8 @@ int main(int argc, char *argv[])
                                         u"A-B"_s);
     const QCommandLineOption noQueries(u"no-queries-on-register"_s,
                                        u"Do not query DeviceInfo and Catalog after registrations (load tests)."_s);
-    parser.addOptions({configOption, sipBind, sipPort, serverId, domain, password, dataDir, apiBind, apiPort, apiToken,
-                       mediaIp, mediaPorts, noQueries});
+    parser.addOptions({configOption, sipBind, sipPort, serverId, domain, password, sipThreads, dataDir, apiBind, apiPort,
+                       apiToken, mediaIp, mediaPorts, noQueries});
     parser.process(app);
 
     // The file first, then the command line over it.
@@ -129,8 +131,8 @@ int main(int argc, char *argv[])
         const QCommandLineOption &option;
         QString key;
     } mapped[] = {{sipBind, u"sip/bind"_s}, {sipPort, u"sip/port"_s},    {serverId, u"sip/server-id"_s},
-                  {domain, u"sip/domain"_s}, {password, u"sip/password"_s}, {mediaIp, u"media/ip"_s},
-                  {mediaPorts, u"media/ports"_s}};
+                  {domain, u"sip/domain"_s}, {password, u"sip/password"_s}, {sipThreads, u"sip/threads"_s},
+                  {mediaIp, u"media/ip"_s}, {mediaPorts, u"media/ports"_s}};
     for (const auto &entry : mapped) {
         if (parser.isSet(entry.option))
             flags.insert(entry.key, parser.value(entry.option));

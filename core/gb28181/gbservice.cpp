@@ -1,6 +1,7 @@
 #include "gbservice.h"
 
 #include "common/logging.h"
+#include "common/workerthread.h"
 #include "sip/text.h"
 
 #include <QMetaMethod>
@@ -46,6 +47,16 @@ QString queryName(CmdType cmdType)
 
 } // namespace
 
+/// A SipWorker and the thread it lives on.
+struct GbService::Worker {
+    explicit Worker(int index)
+        : thread(QStringLiteral("vigil-sip%1").arg(index))
+    {
+    }
+    WorkerThread thread;
+    SipWorker *worker = nullptr; ///< lives on `thread`
+};
+
 GbService::GbService(const ServerConfig &config, Devices::DeviceRegistry &registry, Devices::EventLog &events,
                      QObject *parent)
     : QObject(parent)
@@ -57,6 +68,8 @@ GbService::GbService(const ServerConfig &config, Devices::DeviceRegistry &regist
     Transport::SipTransportConfig transportConfig;
     transportConfig.bindAddress = config.sipBindAddress;
     transportConfig.port = config.sipPort;
+    if (config.sipThreads > 1)
+        transportConfig.portSharing = Transport::PortSharing::ReusePort;
     m_transport = std::make_unique<Transport::SipTransport>(transportConfig);
     m_transactions = std::make_unique<Sip::TransactionLayer>(*m_transport);
     m_registrar = std::make_unique<Registrar>(config, *m_transactions, registry, events);
@@ -92,6 +105,10 @@ Result<void> GbService::start()
     if (auto ok = m_transport->start(); !ok)
         return ok;
     m_registrar->restoreSessions();
+    if (auto ok = startWorkers(); !ok) {
+        stop();
+        return ok;
+    }
     m_tickTimer->start();
     qCInfo(lcGb) << "GB/T 28181 server" << m_config.serverId.toString() << "listening on port" << m_transport->port();
     return {};
@@ -99,6 +116,7 @@ Result<void> GbService::start()
 
 void GbService::stop()
 {
+    stopWorkers();
     if (m_tickTimer)
         m_tickTimer->stop();
     if (m_transport)
@@ -110,6 +128,10 @@ Result<void> GbService::reconfigure(const ServerConfig &config)
     if (auto ok = config.validate(); !ok)
         return ok;
     const bool rebind = config.sipBindAddress != m_config.sipBindAddress || config.sipPort != m_config.sipPort;
+    // SIP threads share the port and read the registrar's settings: they stop while both change.
+    const bool rethread = rebind || config.sipThreads != m_config.sipThreads || !m_workers.empty();
+    if (rethread)
+        stopWorkers();
     if (rebind) {
         const Transport::SipTransportConfig previous = m_transport->config();
         Transport::SipTransportConfig next = previous;
@@ -121,13 +143,67 @@ Result<void> GbService::reconfigure(const ServerConfig &config)
             m_transport->setConfig(previous);
             if (auto restored = m_transport->start(); !restored)
                 qCWarning(lcGb) << "could not re-open the previous SIP sockets:" << restored.error().message;
+            else if (auto workers = startWorkers(); !workers)
+                qCWarning(lcGb) << "could not start the SIP threads again:" << workers.error().message;
             return started;
         }
     }
     m_config = config;
     m_registrar->setConfig(config);
+    if (rethread) {
+        if (auto workers = startWorkers(); !workers) {
+            // Answering on the signalling thread alone still serves every device.
+            stopWorkers();
+            qCWarning(lcGb) << "SIP threads not started:" << workers.error().message;
+        }
+    }
     qCInfo(lcGb) << "configuration applied; SIP port" << m_transport->port();
     return {};
+}
+
+Result<void> GbService::startWorkers()
+{
+    if (m_config.sipThreads <= 1 || !m_transport->config().udpEnabled)
+        return {};
+    if (!Transport::SipTransport::canSharePort()) {
+        qCWarning(lcGb) << "SIP threads need SO_REUSEPORT (Linux); answering SIP on one thread";
+        return {};
+    }
+    Transport::SipTransportConfig config = m_transport->config();
+    config.port = m_transport->port();
+    config.tcpEnabled = false; // connections stay with the signalling thread's listener
+    config.portSharing = Transport::PortSharing::ReusePort;
+    SipWorker::Handoff handoff;
+    // Both run on a worker thread and only queue work for this one.
+    handoff.message = [this](const Sip::SipMessage &message, const Sip::Peer &peer) {
+        QMetaObject::invokeMethod(
+            this, [this, message, peer] { m_transactions->receive(message, peer); }, Qt::QueuedConnection);
+    };
+    handoff.body = [this](const DeviceId &device, ManscdpMessage body) {
+        QMetaObject::invokeMethod(
+            this, [this, device, body = std::move(body)] { handleBody(device, body); }, Qt::QueuedConnection);
+    };
+    for (int index = 1; index < m_config.sipThreads; ++index) {
+        auto worker = std::make_unique<Worker>(index);
+        config.localSocket = std::uint16_t(index);
+        worker->worker = worker->thread.create<SipWorker>(config, *m_registrar, m_registry, handoff);
+        SipWorker *sipWorker = worker->worker;
+        if (auto ok = worker->thread.run([sipWorker] { return sipWorker->start(); }); !ok)
+            return ok;
+        m_workers.push_back(std::move(worker));
+    }
+    qCInfo(lcGb) << "SIP over UDP on" << m_config.sipThreads << "threads sharing port" << m_transport->port();
+    return {};
+}
+
+void GbService::stopWorkers()
+{
+    for (auto &worker : m_workers) {
+        SipWorker *sipWorker = worker->worker;
+        worker->thread.run([sipWorker] { sipWorker->stop(); });
+        worker->thread.stop();
+    }
+    m_workers.clear();
 }
 
 std::uint16_t GbService::sipPort() const
@@ -142,6 +218,10 @@ GbServiceStats GbService::stats() const
     s.transactions = m_transactions->stats();
     s.transport = m_transport->stats();
     s.queriesQueued = m_backgroundQueue.size();
+    for (const auto &worker : m_workers) {
+        s.keepalives += worker->worker->keepalives();
+        s.badBodies += worker->worker->badBodies();
+    }
     return s;
 }
 

@@ -10,6 +10,7 @@
 #include "gb28181/ptzcommand.h"
 #include "gb28181/registrar.h"
 #include "gb28181/serverconfig.h"
+#include "gb28181/sipworker.h"
 #include "sip/transactionlayer.h"
 #include "transport/siptransport.h"
 
@@ -20,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace Vigil::Gb {
 
@@ -40,7 +42,9 @@ struct GbServiceStats {
 /// queries and catalog sync, PTZ. The single writer of the DeviceRegistry.
 ///
 /// Every method runs on the signalling thread (GbServer posts to it). Completion callbacks are
-/// called there too; they must not block.
+/// called there too; they must not block. With ServerConfig::sipThreads > 1 it also runs that
+/// many minus one SipWorkers, each on a thread of its own, sharing the SIP port over UDP; they
+/// answer REGISTER and keepalives and hand the rest to this thread. TCP stays here.
 class GbService : public QObject {
     Q_OBJECT
 
@@ -85,6 +89,10 @@ Q_SIGNALS:
     void deviceWentOffline(const Vigil::DeviceId &device);
 
 private:
+    struct Worker;
+    Result<void> startWorkers();
+    void stopWorkers();
+
     struct PendingQuery {
         DeviceId device;
         CmdType cmdType = CmdType::Other;
@@ -129,6 +137,7 @@ private:
     std::unique_ptr<Transport::SipTransport> m_transport;
     std::unique_ptr<Sip::TransactionLayer> m_transactions;
     std::unique_ptr<Registrar> m_registrar;
+    std::vector<std::unique_ptr<Worker>> m_workers;
     CatalogCollector m_catalogs;
     QHash<std::uint32_t, PendingQuery> m_queries;          ///< by SN
     struct CatalogWaiter {

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QThread>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -30,9 +31,9 @@ Registrar::Registrar(const ServerConfig &config, Sip::TransactionLayer &transact
     , m_transactions(transactions)
     , m_registry(registry)
     , m_events(events)
+    , m_admission(config.admission)
     , m_auth(Sip::DigestAuthenticator::Options{std::uint32_t(config.nonceLifetimeSec), 65536,
                                                Sip::QopOffer::Auth, {}})
-    , m_admission(config.admission)
 {
     m_clock.start();
     QByteArray dummy(32, Qt::Uninitialized);
@@ -52,21 +53,68 @@ void Registrar::setConfig(const ServerConfig &config)
 
 QByteArray Registrar::gbDate()
 {
-    return QDateTime::currentDateTime().toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s).toLatin1();
+    // QDateTime::currentDateTime() reads the time zone (a stat of /etc/localtime) on every
+    // call, which at thousands of registrations a second costs more than the digest check:
+    // the local time is worked out once per second and the milliseconds appended.
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cachedPrefix;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 second = nowMs / 1000;
+    if (second != cachedSecond) {
+        cachedPrefix = QDateTime::fromSecsSinceEpoch(second).toString(u"yyyy-MM-ddTHH:mm:ss."_s).toLatin1();
+        cachedSecond = second;
+    }
+    const int ms = int(nowMs % 1000);
+    QByteArray date = cachedPrefix;
+    date.append(char('0' + ms / 100)).append(char('0' + ms / 10 % 10)).append(char('0' + ms % 10));
+    return date;
 }
 
 RegistrarStats Registrar::stats() const
 {
-    m_stats.sessions = quint32(m_sessions.size());
-    return m_stats;
+    QMutexLocker locker(&m_lock);
+    RegistrarStats stats = m_stats;
+    stats.sessions = quint32(m_sessions.size());
+    return stats;
 }
 
 std::optional<Sip::Peer> Registrar::route(const DeviceId &id) const
 {
+    QMutexLocker locker(&m_lock);
     const auto it = m_sessions.constFind(id);
     if (it == m_sessions.constEnd())
         return std::nullopt;
     return it->route;
+}
+
+bool Registrar::isRegistered(const DeviceId &id) const
+{
+    QMutexLocker locker(&m_lock);
+    return m_sessions.contains(id);
+}
+
+void Registrar::onOwnThread(std::function<void()> effect)
+{
+    if (QThread::currentThread() == thread()) {
+        effect();
+        return;
+    }
+    QMutexLocker locker(&m_effectsLock);
+    m_effects.push_back(std::move(effect));
+    if (!std::exchange(m_effectsPosted, true))
+        QMetaObject::invokeMethod(this, &Registrar::runQueuedEffects, Qt::QueuedConnection);
+}
+
+void Registrar::runQueuedEffects()
+{
+    std::vector<std::function<void()>> effects;
+    {
+        QMutexLocker locker(&m_effectsLock);
+        effects.swap(m_effects);
+        m_effectsPosted = false;
+    }
+    for (const auto &effect : effects)
+        effect();
 }
 
 std::uint32_t Registrar::requestedExpires(const Sip::SipMessage &message) const
@@ -90,61 +138,105 @@ std::uint32_t Registrar::requestedExpires(const Sip::SipMessage &message) const
     return std::uint32_t(std::clamp<qint64>(*requested, m_config.minExpiresSec, m_config.maxExpiresSec));
 }
 
-void Registrar::respond(const Sip::IncomingRequest &request, int code, QByteArrayView reason)
+void Registrar::respond(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer, int code)
 {
-    auto response = Sip::MessageBuilder::responseTo(request.message(), code, m_transactions.newTag(), reason);
-    if (auto sent = m_transactions.respond(request, std::move(response)); !sent)
+    auto response = Sip::MessageBuilder::responseTo(request.message(), code, layer.newTag());
+    if (auto sent = layer.respond(request, std::move(response)); !sent)
         qCDebug(lcGb) << "could not answer REGISTER from" << request.peer().toString() << sent.error().message;
 }
 
-void Registrar::challenge(const Sip::IncomingRequest &request, Sip::Stale stale)
+void Registrar::challenge(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer, Sip::Stale stale)
 {
-    auto response = Sip::MessageBuilder::responseTo(request.message(), 401, m_transactions.newTag());
-    response.add(Sip::HeaderId::WwwAuthenticate, m_auth.challengeFor(m_config.domain.toLatin1(), stale));
-    ++m_stats.challenged;
-    if (auto sent = m_transactions.respond(request, std::move(response)); !sent)
+    auto response = Sip::MessageBuilder::responseTo(request.message(), 401, layer.newTag());
+    QByteArray value;
+    {
+        QMutexLocker locker(&m_authLock);
+        value = m_auth.challengeFor(m_config.domain.toLatin1(), stale);
+    }
+    response.add(Sip::HeaderId::WwwAuthenticate, value);
+    {
+        QMutexLocker locker(&m_lock);
+        ++m_stats.challenged;
+    }
+    if (auto sent = layer.respond(request, std::move(response)); !sent)
         qCDebug(lcGb) << "could not challenge" << request.peer().toString() << sent.error().message;
 }
 
-void Registrar::refuse(const Sip::IncomingRequest &request, const DeviceId &id, const SourceKey &source,
-                       const QString &why)
+void Registrar::ignore(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer)
 {
-    respond(request, 403);
-    ++m_stats.rejected;
-    const auto outcome = m_admission.recordFailure(source, id, nowMs());
-    const bool known = m_registry.contains(id);
-    qCInfo(lcGb) << "REGISTER of" << id.toString() << "from" << request.peer().toString() << "refused:" << why;
-    // Strangers' failures are not logged as events: a scan would push real events out.
-    if (known)
-        m_events.add(Devices::EventKind::AuthFailed, id.toString(), {sourceText(request.peer()), why});
-    if (outcome.sourceBanned)
-        m_events.add(Devices::EventKind::SourceBanned, known ? id.toString() : QString(),
-                     {sourceText(request.peer()), QString::number(m_config.admission.banDurationSec / 60)});
-    if (outcome.deviceIdBanned && known)
-        m_events.add(Devices::EventKind::DeviceIdBanned, id.toString(),
-                     {QString::number(m_config.admission.banDurationSec / 60)});
+    // No answer, and no transaction kept either: a flood must not fill the transaction table,
+    // and a retransmission is judged again (the source may have been admitted meanwhile).
+    {
+        QMutexLocker locker(&m_lock);
+        ++m_stats.ignored;
+    }
+    layer.discard(request);
+}
+
+bool Registrar::admitUnauthenticated(const SourceKey &source, std::int64_t nowMs)
+{
+    // A source that registered devices has proven it knows the password: it is no stranger,
+    // even when it sends many unauthenticated REGISTERs at once (a gateway or lower platform
+    // relaying for its devices, a load generator). Challenges cost no memory.
+    QMutexLocker locker(&m_lock);
+    if (m_trustedSources.contains(source))
+        return true;
+    return m_admission.admitStranger(source, nowMs) == AdmissionControl::Verdict::Allow;
+}
+
+void Registrar::refuse(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer, const DeviceId &id,
+                       const SourceKey &source, const QString &why)
+{
+    respond(request, layer, 403);
+    AdmissionControl::FailureOutcome outcome;
+    {
+        QMutexLocker locker(&m_lock);
+        ++m_stats.rejected;
+        outcome = m_admission.recordFailure(source, id, nowMs());
+    }
+    const Sip::Peer peer = request.peer();
+    qCInfo(lcGb) << "REGISTER of" << id.toString() << "from" << peer.toString() << "refused:" << why;
+    onOwnThread([this, id, peer, why, outcome] {
+        const bool known = m_registry.contains(id);
+        // Strangers' failures are not logged as events: a scan would push real events out.
+        if (known)
+            m_events.add(Devices::EventKind::AuthFailed, id.toString(), {sourceText(peer), why});
+        if (outcome.sourceBanned)
+            m_events.add(Devices::EventKind::SourceBanned, known ? id.toString() : QString(),
+                         {sourceText(peer), QString::number(m_config.admission.banDurationSec / 60)});
+        if (outcome.deviceIdBanned && known)
+            m_events.add(Devices::EventKind::DeviceIdBanned, id.toString(),
+                         {QString::number(m_config.admission.banDurationSec / 60)});
+    });
 }
 
 void Registrar::handleRegister(const Sip::IncomingRequest &request)
+{
+    handleRegister(request, m_transactions);
+}
+
+void Registrar::handleRegister(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer)
 {
     const Sip::SipMessage &message = request.message();
     const Sip::Peer &peer = request.peer();
     const SourceKey source{peer.address, peer.port};
     const std::int64_t now = nowMs();
 
-    if (m_admission.isBanned(source, now)) {
-        ++m_stats.ignored;
-        return;
+    bool banned = false;
+    {
+        QMutexLocker locker(&m_lock);
+        banned = m_admission.isBanned(source, now);
     }
+    if (banned)
+        return ignore(request, layer);
     const auto id = DeviceId::parse(message.from().uri.user);
     if (!id) {
-        if (m_admission.admitStranger(source, now) == AdmissionControl::Verdict::Ignore) {
-            ++m_stats.ignored;
-            return;
-        }
+        if (!admitUnauthenticated(source, now))
+            return ignore(request, layer);
         qCDebug(lcGb) << "REGISTER from" << peer.toString() << "without a 20-digit device ID:"
                       << message.from().uri.user;
-        respond(request, 403);
+        respond(request, layer, 403);
+        QMutexLocker locker(&m_lock);
         ++m_stats.rejected;
         return;
     }
@@ -153,43 +245,40 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
 
     // A refresh of the current registration needs no new challenge (wvp does the same).
     if (authorization.isEmpty()) {
-        const auto session = m_sessions.constFind(*id);
-        if (session != m_sessions.constEnd() && session->callId == message.callId()
-            && session->fromTag == message.from().tag() && now < session->expiresAtMs) {
-            accept(request, *id, expires);
-            return;
+        bool refresh = false;
+        {
+            QMutexLocker locker(&m_lock);
+            const auto session = m_sessions.constFind(*id);
+            refresh = session != m_sessions.constEnd() && session->callId == message.callId()
+                && session->fromTag == message.from().tag() && now < session->expiresAtMs;
         }
+        if (refresh)
+            return accept(request, layer, *id, expires);
     }
 
     const auto settings = m_registry.settings(*id);
     const bool known = settings.has_value();
     if (authorization.isEmpty()) {
-        if (known && m_config.knownDeviceAuth == KnownDeviceAuth::NoPasswordForKnownDevices) {
-            accept(request, *id, expires);
-            return;
-        }
-        if (m_admission.admitStranger(source, now) == AdmissionControl::Verdict::Ignore) {
-            ++m_stats.ignored;
-            return;
-        }
-        challenge(request, Sip::Stale::No);
-        return;
+        if (known && m_config.knownDeviceAuth == KnownDeviceAuth::NoPasswordForKnownDevices)
+            return accept(request, layer, *id, expires);
+        if (!admitUnauthenticated(source, now))
+            return ignore(request, layer);
+        return challenge(request, layer, Sip::Stale::No);
     }
 
     const auto credentials = Sip::DigestCredentials::parse(authorization);
     if (!credentials) {
         qCDebug(lcGb) << "REGISTER of" << id->toString() << "with unusable credentials:" << credentials.error().message;
-        if (m_admission.admitStranger(source, now) == AdmissionControl::Verdict::Ignore) {
-            ++m_stats.ignored;
-            return;
-        }
-        challenge(request, Sip::Stale::No);
-        return;
+        if (!admitUnauthenticated(source, now))
+            return ignore(request, layer);
+        return challenge(request, layer, Sip::Stale::No);
     }
-    if (m_admission.admitAttempt(source, *id, now) == AdmissionControl::Verdict::Ignore) {
-        ++m_stats.ignored;
-        return;
+    {
+        QMutexLocker locker(&m_lock);
+        banned = m_admission.admitAttempt(source, *id, now) == AdmissionControl::Verdict::Ignore;
     }
+    if (banned)
+        return ignore(request, layer);
 
     const bool allowed = known || m_config.registrationPolicy == RegistrationPolicy::AnyDevice;
     QByteArray password;
@@ -200,58 +289,75 @@ void Registrar::handleRegister(const Sip::IncomingRequest &request)
     else
         password = m_config.password.toUtf8();
 
-    const auto outcome = m_auth.verify(*credentials, "REGISTER", password, m_config.domain.toLatin1());
+    Sip::DigestOutcome outcome;
+    {
+        QMutexLocker locker(&m_authLock);
+        outcome = m_auth.verify(*credentials, "REGISTER", password, m_config.domain.toLatin1());
+    }
     switch (outcome) {
     case Sip::DigestOutcome::Ok:
-        if (!allowed) {
-            refuse(request, *id, source, tr("unknown device"));
-            return;
+        if (!allowed)
+            return refuse(request, layer, *id, source, tr("unknown device"));
+        {
+            QMutexLocker locker(&m_lock);
+            m_admission.recordSuccess(source, *id);
         }
-        m_admission.recordSuccess(source, *id);
-        accept(request, *id, expires);
-        return;
+        return accept(request, layer, *id, expires);
     case Sip::DigestOutcome::StaleNonce:
     case Sip::DigestOutcome::ReplayedNonceCount:
-        challenge(request, Sip::Stale::Yes);
-        return;
+        return challenge(request, layer, Sip::Stale::Yes);
     case Sip::DigestOutcome::ForgedNonce:
     case Sip::DigestOutcome::Malformed:
-        if (m_admission.admitStranger(source, now) == AdmissionControl::Verdict::Ignore) {
-            ++m_stats.ignored;
-            return;
-        }
-        challenge(request, Sip::Stale::No);
-        return;
+        if (!admitUnauthenticated(source, now))
+            return ignore(request, layer);
+        return challenge(request, layer, Sip::Stale::No);
     case Sip::DigestOutcome::WrongResponse:
-        refuse(request, *id, source, tr("wrong password (403); check the SIP password on the device"));
-        return;
+        return refuse(request, layer, *id, source, tr("wrong password (403); check the SIP password on the device"));
     case Sip::DigestOutcome::RealmMismatch:
-        refuse(request, *id, source, tr("wrong SIP domain; set it to %1 on the device").arg(m_config.domain));
-        return;
+        return refuse(request, layer, *id, source,
+                      tr("wrong SIP domain; set it to %1 on the device").arg(m_config.domain));
     case Sip::DigestOutcome::Unsupported:
-        refuse(request, *id, source, tr("unsupported digest algorithm; set the device to MD5"));
-        return;
+        return refuse(request, layer, *id, source, tr("unsupported digest algorithm; set the device to MD5"));
     }
 }
 
-void Registrar::setRoute(const DeviceId &id, Session &session, const Sip::Peer &peer)
+void Registrar::setRouteLocked(const DeviceId &id, Session &session, const Sip::Peer &peer)
 {
     if (session.route == peer)
         return;
-    if (session.route.connectionId != 0)
-        m_byConnection.remove(session.route.connectionId);
+    dropRouteLocked(session.route);
     session.route = peer;
     if (peer.connectionId != 0)
         m_byConnection.insert(peer.connectionId, id);
+    if (!peer.address.isNull())
+        ++m_trustedSources[SourceKey{peer.address, peer.port}];
 }
 
-void Registrar::accept(const Sip::IncomingRequest &request, const DeviceId &id, std::uint32_t expiresSec)
+void Registrar::dropRouteLocked(const Sip::Peer &route)
+{
+    if (route.connectionId != 0)
+        m_byConnection.remove(route.connectionId);
+    if (route.address.isNull())
+        return;
+    const auto it = m_trustedSources.find(SourceKey{route.address, route.port});
+    if (it != m_trustedSources.end() && --it.value() <= 0)
+        m_trustedSources.erase(it);
+}
+
+Registrar::SessionMap::iterator Registrar::eraseSessionLocked(SessionMap::iterator it)
+{
+    dropRouteLocked(it->route);
+    return m_sessions.erase(it);
+}
+
+void Registrar::accept(const Sip::IncomingRequest &request, Sip::TransactionLayer &layer, const DeviceId &id,
+                       std::uint32_t expiresSec)
 {
     const Sip::SipMessage &message = request.message();
-    const Sip::Peer &peer = request.peer();
+    const Sip::Peer peer = request.peer();
     const std::int64_t now = nowMs();
 
-    auto response = Sip::MessageBuilder::responseTo(message, 200, m_transactions.newTag());
+    auto response = Sip::MessageBuilder::responseTo(message, 200, layer.newTag());
     for (const QByteArrayView contact : message.headerValues(Sip::HeaderId::Contact))
         response.add(Sip::HeaderId::Contact, contact);
     response.add(Sip::HeaderId::Expires, QByteArray::number(expiresSec));
@@ -259,90 +365,134 @@ void Registrar::accept(const Sip::IncomingRequest &request, const DeviceId &id, 
         response.add(Sip::HeaderId::Date, gbDate());
 
     if (expiresSec == 0) {
-        if (const auto it = m_sessions.find(id); it != m_sessions.end()) {
-            if (it->route.connectionId != 0)
-                m_byConnection.remove(it->route.connectionId);
-            m_sessions.erase(it);
+        {
+            QMutexLocker locker(&m_lock);
+            if (const auto it = m_sessions.find(id); it != m_sessions.end())
+                eraseSessionLocked(it);
+            ++m_stats.unregistered;
         }
-        if (auto sent = m_transactions.respond(request, std::move(response)); !sent)
+        if (auto sent = layer.respond(request, std::move(response)); !sent)
             qCDebug(lcGb) << "could not answer unregister of" << id.toString() << sent.error().message;
-        ++m_stats.unregistered;
-        if (m_registry.markOffline(id, Devices::OfflineReason::Unregistered)) {
-            m_events.add(Devices::EventKind::DeviceUnregistered, id.toString(), {sourceText(peer)});
-            if (m_hooks.wentOffline)
-                m_hooks.wentOffline(id, Devices::OfflineReason::Unregistered);
-        }
+        onOwnThread([this, id, peer] {
+            if (m_registry.markOffline(id, Devices::OfflineReason::Unregistered)) {
+                m_events.add(Devices::EventKind::DeviceUnregistered, id.toString(), {sourceText(peer)});
+                if (m_hooks.wentOffline)
+                    m_hooks.wentOffline(id, Devices::OfflineReason::Unregistered);
+            }
+        });
         return;
     }
 
-    auto it = m_sessions.find(id);
-    const bool fresh = it == m_sessions.end() || it->callId != message.callId();
-    if (it == m_sessions.end())
-        it = m_sessions.insert(id, Session{});
-    Session &session = it.value();
-    if (fresh)
-        session.callId = message.callId().toByteArray();
-    session.fromTag = message.from().tag().toByteArray();
-    session.expiresAtMs = now + std::int64_t(expiresSec) * 1000;
-    session.lastSeenMs = now;
-    session.probeSentAtMs = -1;
-    session.online = true;
-    setRoute(id, session, peer);
+    bool fresh = false;
+    QByteArray callId;
+    {
+        QMutexLocker locker(&m_lock);
+        auto it = m_sessions.find(id);
+        fresh = it == m_sessions.end() || it->callId != message.callId();
+        if (it == m_sessions.end())
+            it = m_sessions.insert(id, Session{});
+        Session &session = it.value();
+        if (fresh)
+            session.callId = message.callId().toByteArray();
+        session.fromTag = message.from().tag().toByteArray();
+        session.expiresAtMs = now + std::int64_t(expiresSec) * 1000;
+        session.lastSeenMs = now;
+        session.probeSentAtMs = -1;
+        session.online = true;
+        setRouteLocked(id, session, peer);
+        callId = session.callId;
+    }
 
-    if (auto sent = m_transactions.respond(request, std::move(response)); !sent)
+    if (auto sent = layer.respond(request, std::move(response)); !sent)
         qCDebug(lcGb) << "could not answer REGISTER of" << id.toString() << sent.error().message;
 
-    const QString userAgent = QString::fromUtf8(message.header(Sip::HeaderId::UserAgent));
-    const QString gbVersion = QString::fromUtf8(message.header(Sip::HeaderId::XGbVer));
-    const bool cameOnline = m_registry.markRegistered(id, peer, QDateTime::currentDateTimeUtc().addSecs(expiresSec),
-                                                      QString::fromUtf8(session.callId), userAgent, gbVersion);
-    if (fresh || cameOnline) {
-        ++m_stats.registered;
-        m_events.add(Devices::EventKind::DeviceRegistered, id.toString(),
-                     {peer.hostPort(), peer.transport == Sip::TransportKind::Tcp ? u"TCP"_s : u"UDP"_s});
-        qCInfo(lcGb) << id.toString() << "registered from" << peer.toString() << "for" << expiresSec << "s";
-    } else {
-        ++m_stats.refreshed;
-    }
-    if (fresh && m_hooks.freshRegistration)
-        m_hooks.freshRegistration(id);
+    onOwnThread([this, id, peer, expiresSec, fresh, callId = QString::fromUtf8(callId),
+                 userAgent = QString::fromUtf8(message.header(Sip::HeaderId::UserAgent)),
+                 gbVersion = QString::fromUtf8(message.header(Sip::HeaderId::XGbVer))] {
+        const bool cameOnline = m_registry.markRegistered(id, peer, QDateTime::currentDateTimeUtc().addSecs(expiresSec),
+                                                          callId, userAgent, gbVersion);
+        if (fresh || cameOnline) {
+            {
+                QMutexLocker locker(&m_lock);
+                ++m_stats.registered;
+            }
+            m_events.add(Devices::EventKind::DeviceRegistered, id.toString(),
+                         {peer.hostPort(), peer.transport == Sip::TransportKind::Tcp ? u"TCP"_s : u"UDP"_s});
+            // Debug only: the event log keeps every registration, and a line per device would be
+            // tens of thousands of lines a second after a site-wide power cut.
+            qCDebug(lcGb) << id.toString() << "registered from" << peer.toString() << "for" << expiresSec << "s";
+        } else {
+            QMutexLocker locker(&m_lock);
+            ++m_stats.refreshed;
+        }
+        if (fresh && m_hooks.freshRegistration)
+            m_hooks.freshRegistration(id);
+    });
 }
 
-std::optional<DeviceId> Registrar::admit(const Sip::IncomingRequest &request)
+std::optional<DeviceId> Registrar::admit(const Sip::IncomingRequest &request, Sip::TransactionLayer &)
 {
     const auto id = DeviceId::parse(request.message().from().uri.user);
-    if (!id) {
-        ++m_stats.unknownRequests;
+    const Sip::Peer &peer = request.peer();
+    const std::int64_t now = nowMs();
+    Liveness liveness = Liveness::Unknown;
+    bool expired = false;
+    {
+        QMutexLocker locker(&m_lock);
+        const auto it = id ? m_sessions.find(*id) : m_sessions.end();
+        if (it == m_sessions.end()) {
+            ++m_stats.unknownRequests;
+            return std::nullopt;
+        }
+        if (now >= it->expiresAtMs) {
+            expired = it->online;
+            eraseSessionLocked(it);
+            ++m_stats.unknownRequests;
+        } else {
+            liveness = noteAliveLocked(*id, it.value(), peer, now);
+        }
+    }
+    if (liveness == Liveness::Unknown) {
+        if (expired) {
+            const DeviceId gone = *id;
+            onOwnThread([this, gone] { reportOffline(gone, Devices::OfflineReason::RegistrationExpired); });
+        }
         return std::nullopt;
     }
-    const auto it = m_sessions.find(*id);
-    if (it == m_sessions.end()) {
-        ++m_stats.unknownRequests;
-        return std::nullopt;
-    }
-    if (nowMs() >= it->expiresAtMs) {
-        goOffline(*id, *it, Devices::OfflineReason::RegistrationExpired);
-        if (it->route.connectionId != 0)
-            m_byConnection.remove(it->route.connectionId);
-        m_sessions.erase(it);
-        ++m_stats.unknownRequests;
-        return std::nullopt;
-    }
-    noteAlive(*id, request.peer());
-    return *id;
+    const DeviceId device = *id;
+    const Sip::Peer from = peer;
+    onOwnThread([this, device, from, liveness] { reportAlive(device, from, liveness); });
+    return device;
 }
 
 void Registrar::noteAlive(const DeviceId &id, const Sip::Peer &peer)
 {
-    const auto it = m_sessions.find(id);
-    if (it == m_sessions.end())
-        return;
-    Session &session = it.value();
-    session.lastSeenMs = nowMs();
+    Liveness liveness = Liveness::Unknown;
+    {
+        QMutexLocker locker(&m_lock);
+        const auto it = m_sessions.find(id);
+        if (it == m_sessions.end())
+            return;
+        liveness = noteAliveLocked(id, it.value(), peer, nowMs());
+    }
+    onOwnThread([this, id, peer, liveness] { reportAlive(id, peer, liveness); });
+}
+
+Registrar::Liveness Registrar::noteAliveLocked(const DeviceId &id, Session &session, const Sip::Peer &peer,
+                                               std::int64_t nowMs)
+{
+    session.lastSeenMs = nowMs;
     session.probeSentAtMs = -1;
-    setRoute(id, session, peer);
-    if (!session.online) {
-        session.online = true;
+    setRouteLocked(id, session, peer);
+    if (session.online)
+        return Liveness::Seen;
+    session.online = true;
+    return Liveness::BackOnline;
+}
+
+void Registrar::reportAlive(const DeviceId &id, const Sip::Peer &peer, Liveness liveness)
+{
+    if (liveness == Liveness::BackOnline) {
         if (m_registry.markOnline(id, peer))
             m_events.add(Devices::EventKind::DeviceOnline, id.toString(), {peer.hostPort()});
         return;
@@ -353,10 +503,8 @@ void Registrar::noteAlive(const DeviceId &id, const Sip::Peer &peer)
     }
 }
 
-void Registrar::goOffline(const DeviceId &id, Session &session, Devices::OfflineReason reason)
+void Registrar::reportOffline(const DeviceId &id, Devices::OfflineReason reason)
 {
-    session.online = false;
-    session.probeSentAtMs = -1;
     if (!m_registry.markOffline(id, reason))
         return;
     m_events.add(Devices::EventKind::DeviceOffline, id.toString(),
@@ -370,26 +518,30 @@ void Registrar::connectionClosed(const Sip::Peer &peer)
 {
     if (peer.connectionId == 0)
         return;
-    const auto owner = m_byConnection.take(peer.connectionId);
-    if (owner.isNull())
-        return;
-    const auto it = m_sessions.find(owner);
-    if (it == m_sessions.end())
-        return;
-    // Over TCP the connection is the route: without it the device is unreachable until it
-    // connects and registers again (GB/T 28181-2022 9.1.1 f).
-    goOffline(owner, *it, Devices::OfflineReason::TcpConnectionClosed);
-    m_sessions.erase(it);
+    DeviceId owner;
+    {
+        QMutexLocker locker(&m_lock);
+        owner = m_byConnection.take(peer.connectionId);
+        if (owner.isNull())
+            return;
+        const auto it = m_sessions.find(owner);
+        if (it == m_sessions.end())
+            return;
+        // Over TCP the connection is the route: without it the device is unreachable until it
+        // connects and registers again (GB/T 28181-2022 9.1.1 f).
+        it->route.connectionId = 0; // already taken out of m_byConnection
+        eraseSessionLocked(it);
+    }
+    reportOffline(owner, Devices::OfflineReason::TcpConnectionClosed);
 }
 
 void Registrar::forget(const DeviceId &id)
 {
+    QMutexLocker locker(&m_lock);
     const auto it = m_sessions.find(id);
     if (it == m_sessions.end())
         return;
-    if (it->route.connectionId != 0)
-        m_byConnection.remove(it->route.connectionId);
-    m_sessions.erase(it);
+    eraseSessionLocked(it);
 }
 
 void Registrar::restoreSessions()
@@ -412,9 +564,10 @@ void Registrar::restoreSessions()
         session.callId = device.registrationCallId.toUtf8();
         session.expiresAtMs = now + remainingSec * 1000;
         session.lastSeenMs = now; // a full silence window before the first probe
-        session.route = device.route;
-        session.route.connectionId = 0; // connections do not survive a restart
-        m_sessions.insert(device.id, session);
+        Sip::Peer route = device.route;
+        route.connectionId = 0; // connections do not survive a restart
+        QMutexLocker locker(&m_lock);
+        setRouteLocked(device.id, m_sessions.insert(device.id, session).value(), route);
         ++restored;
     }
     qCInfo(lcGb) << "restored" << restored << "registrations;" << expired << "had expired";
@@ -425,30 +578,40 @@ void Registrar::tick()
     const std::int64_t now = nowMs();
     const std::int64_t silenceMs = std::int64_t(m_config.keepaliveIntervalSec) * m_config.keepaliveTimeoutCount * 1000;
     const std::int64_t probeTimeoutMs = std::int64_t(m_config.probeTimeoutSec) * 1000;
-    int probes = 0;
-    for (auto it = m_sessions.begin(); it != m_sessions.end();) {
-        Session &session = it.value();
-        if (now >= session.expiresAtMs) {
-            goOffline(it.key(), session, Devices::OfflineReason::RegistrationExpired);
-            if (session.route.connectionId != 0)
-                m_byConnection.remove(session.route.connectionId);
-            it = m_sessions.erase(it);
-            continue;
-        }
-        if (session.online) {
-            if (session.probeSentAtMs < 0 && now - session.lastSeenMs >= silenceMs && probes < kMaxProbesPerTick) {
-                session.probeSentAtMs = now;
-                ++probes;
-                ++m_stats.probes;
-                if (m_hooks.probe)
-                    m_hooks.probe(it.key());
-            } else if (session.probeSentAtMs >= 0 && now - session.probeSentAtMs >= probeTimeoutMs) {
-                goOffline(it.key(), session, Devices::OfflineReason::KeepalivesMissed);
+    QList<DeviceId> probes;
+    QList<std::pair<DeviceId, Devices::OfflineReason>> offline;
+    {
+        QMutexLocker locker(&m_lock);
+        for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+            Session &session = it.value();
+            if (now >= session.expiresAtMs) {
+                if (session.online)
+                    offline.append({it.key(), Devices::OfflineReason::RegistrationExpired});
+                it = eraseSessionLocked(it);
+                continue;
             }
+            if (session.online) {
+                if (session.probeSentAtMs < 0 && now - session.lastSeenMs >= silenceMs
+                    && probes.size() < kMaxProbesPerTick) {
+                    session.probeSentAtMs = now;
+                    probes.append(it.key());
+                } else if (session.probeSentAtMs >= 0 && now - session.probeSentAtMs >= probeTimeoutMs) {
+                    session.online = false;
+                    session.probeSentAtMs = -1;
+                    offline.append({it.key(), Devices::OfflineReason::KeepalivesMissed});
+                }
+            }
+            ++it;
         }
-        ++it;
+        m_stats.probes += quint64(probes.size());
+        m_admission.expire(now);
     }
-    m_admission.expire(now);
+    for (const auto &[id, reason] : std::as_const(offline))
+        reportOffline(id, reason);
+    if (m_hooks.probe) {
+        for (const DeviceId &id : std::as_const(probes))
+            m_hooks.probe(id);
+    }
 }
 
 } // namespace Vigil::Gb

@@ -121,6 +121,7 @@ Result<void> ServerConfig::load(const QVariantMap &settings)
         int max;
     };
     const IntSetting ints[] = {
+        {u"sip/threads", &sipThreads, 1, 64},
         {u"registrar/default-expires", &defaultExpiresSec, 1, 31536000},
         {u"registrar/min-expires", &minExpiresSec, 1, 31536000},
         {u"registrar/max-expires", &maxExpiresSec, 1, 31536000},
@@ -179,6 +180,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(u"sip/bind"_s, sipBindAddress.toString());
     settings.setValue(u"sip/port"_s, sipPort);
     settings.setValue(u"sip/password"_s, password);
+    settings.setValue(u"sip/threads"_s, sipThreads);
     settings.setValue(u"registrar/policy"_s,
                       registrationPolicy == RegistrationPolicy::AnyDevice ? u"any"_s : u"known"_s);
     settings.setValue(u"registrar/known-without-password"_s,

@@ -42,6 +42,10 @@ public:
     std::uint16_t sipPort = 5060; ///< 0 picks a free port (tests)
     /// The global SIP password; a device's own password, when set, wins.
     QString password = QStringLiteral("12345678");
+    /// Threads that receive and answer SIP over UDP. 1: everything on the signalling thread.
+    /// More: that many sockets share the port (SO_REUSEPORT, Linux), and the extra threads
+    /// answer REGISTER and keepalives themselves (GbService's SipWorker).
+    int sipThreads = 1;
 
     RegistrationPolicy registrationPolicy = RegistrationPolicy::AnyDevice;
     KnownDeviceAuth knownDeviceAuth = KnownDeviceAuth::PasswordRequired;

@@ -512,6 +512,16 @@ Result<void> TransactionLayer::respond(const IncomingRequest &request, MessageBu
     return sendResponse(request.m_slot, response);
 }
 
+void TransactionLayer::discard(const IncomingRequest &request)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const ServerTx *tx = m_server.find(request.m_slot, request.m_generation);
+    if (!tx || (tx->state != ServerState::Trying && tx->state != ServerState::Proceeding))
+        return;
+    ++m_stats.discarded;
+    freeServer(request.m_slot);
+}
+
 Result<void> TransactionLayer::sendResponse(std::uint32_t slot, MessageBuilder &response)
 {
     ServerTx &tx = m_server[slot];

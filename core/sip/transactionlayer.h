@@ -61,6 +61,7 @@ struct TransactionStats {
     quint64 evictions = 0;         ///< completed server transactions dropped early at the cap
     quint64 overloadRejections = 0;///< requests answered 503 at the cap
     quint64 unanswered = 0;        ///< requests the TU never answered (the layer sent 500)
+    quint64 discarded = 0;         ///< requests the TU dropped on purpose (discard())
     quint32 liveServerTransactions = 0;
     quint32 liveClientTransactions = 0;
 };
@@ -176,6 +177,12 @@ public:
     /// one final response. Fails when the transaction is gone or already has a final response,
     /// or the transport refused the bytes (for UDP a retransmitted request still gets them).
     Result<void> respond(const IncomingRequest &request, MessageBuilder response);
+    /// Ends the request's transaction without any answer: for requests the TU ignores on
+    /// purpose (a stranger past its tries, a banned source). Nothing is kept for it, so a flood
+    /// of ignored requests holds no transaction slots, and a retransmission of it reaches the
+    /// TU again as a new request, to be judged again. `request` (and every copy of its handle)
+    /// is spent: respond() to it fails. No-op when it already has a final response.
+    void discard(const IncomingRequest &request);
 
     // --- client side -------------------------------------------------------------------------
 

@@ -15,14 +15,24 @@ constexpr int kEventsKept = 100000;
 /// Adds `newer` to `older`, newer values winning.
 void merge(Devices::RegistryChanges &older, const Devices::RegistryChanges &newer)
 {
+    if (older.isEmpty()) { // the usual case: the last batch was written
+        older = newer;
+        return;
+    }
+    // By index, not by search: a registration storm makes batches of many thousand devices.
+    QHash<DeviceId, qsizetype> index;
+    index.reserve(older.devices.size());
+    for (qsizetype i = 0; i < older.devices.size(); ++i)
+        index.insert(older.devices.at(i).id, i);
     for (const auto &device : newer.devices) {
-        older.removed.removeAll(device.id);
-        const auto it = std::find_if(older.devices.begin(), older.devices.end(),
-                                     [&](const Devices::Device &d) { return d.id == device.id; });
-        if (it != older.devices.end())
-            *it = device;
-        else
+        if (!older.removed.isEmpty())
+            older.removed.removeAll(device.id);
+        if (const auto it = index.constFind(device.id); it != index.constEnd()) {
+            older.devices[*it] = device;
+        } else {
+            index.insert(device.id, older.devices.size());
             older.devices.append(device);
+        }
     }
     for (auto it = newer.channels.constBegin(); it != newer.channels.constEnd(); ++it)
         older.channels.insert(it.key(), it.value());

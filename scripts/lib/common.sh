@@ -16,7 +16,7 @@ VIGIL_BUILD_PACKAGES=(
 )
 # What the test suite needs on top: a virtual display, SIP interop peers, screenshots.
 VIGIL_TEST_PACKAGES=(
-    xvfb xauth sip-tester x11-apps
+    xvfb xauth sip-tester python3 x11-apps
     dpkg-dev file desktop-file-utils x11-utils   # the Debian package test (tests/installer)
 )
 

@@ -268,6 +268,37 @@ private Q_SLOTS:
         QVERIFY(server.registrar.stats().ignored >= 1);
     }
 
+    void registeredSourceIsNoStranger()
+    {
+        // A gateway (or a NAT port, or sipp) that registered one device may challenge-register
+        // many more at once; a source that never authenticated is capped at the try limit.
+        ServerConfig config;
+        config.admission.strangerTryLimit = 3;
+        TestServer server(config);
+        TestDevice gateway(server.port());
+        QCOMPARE(gateway.registerWith("12345678")->statusCode(), 200);
+        TestDevice stranger(server.port());
+        for (int i = 0; i < 8; ++i) {
+            const auto suffix = QByteArray::number(100 + i);
+            gateway.id = *DeviceId::parse(QByteArray("34020000001320000" + suffix));
+            gateway.callId = gateway.layer.newCallId("127.0.0.1");
+            const auto challenged = gateway.send(gateway.registerRequest(3600));
+            QVERIFY2(challenged, "a source with a registered device was ignored");
+            QCOMPARE(challenged->statusCode(), 401);
+            stranger.id = gateway.id;
+            stranger.callId = stranger.layer.newCallId("127.0.0.1");
+            const auto answer = stranger.send(stranger.registerRequest(3600));
+            QCOMPARE(bool(answer), i < config.admission.strangerTryLimit);
+        }
+        // Once its last device is gone, the source is a stranger again.
+        gateway.id = kCamera;
+        gateway.callId = gateway.layer.newCallId("127.0.0.1");
+        QCOMPARE(gateway.registerWith("12345678", 0)->statusCode(), 200);
+        for (int i = 0; i < config.admission.strangerTryLimit; ++i)
+            QVERIFY(gateway.send(gateway.registerRequest(3600)));
+        QVERIFY(!gateway.send(gateway.registerRequest(3600)));
+    }
+
     void tcpConnectionClosedGoesOffline()
     {
         TestServer server;

@@ -509,6 +509,36 @@ private Q_SLOTS:
         QVERIFY(!wire.uas.respond(wire.received[0], MessageBuilder::responseTo(wire.received[0].message(), 200, "x")));
     }
 
+    void discardedRequestHoldsNothingAndIsJudgedAgain()
+    {
+        // A TU that ignores a stranger on purpose: no answer, no transaction left behind, and
+        // each retransmission is a new request for the TU (which may let it in by then).
+        Wire wire;
+        int seen = 0;
+        wire.uas.setRequestHandler([&](const IncomingRequest &request) {
+            if (++seen < 3) {
+                wire.uas.discard(request);
+                QVERIFY(!wire.uas.respond(request, MessageBuilder::responseTo(request.message(), 200, "x")));
+                return;
+            }
+            QVERIFY(wire.uas.respond(request, MessageBuilder::responseTo(request.message(), 200, wire.uas.newTag())));
+        });
+        const QByteArray bytes = keepalive(wire.uac).prepend(HeaderId::Via, "SIP/2.0/UDP 192.168.1.64:5060;rport;branch=z9hG4bK79").serialize();
+        const Peer device = makePeer("198.51.100.23", 40122, TransportKind::Udp);
+        wire.uas.receive(parsed(bytes), device);
+        QCOMPARE(wire.uas.stats().liveServerTransactions, 0u);
+        QCOMPARE(int(wire.uasSink.sent.size()), 0);
+        wire.uas.receive(parsed(bytes), device);
+        wire.uas.receive(parsed(bytes), device);
+        QCOMPARE(seen, 3);
+        QCOMPARE(wire.uas.stats().discarded, 2u);
+        QCOMPARE(wire.uas.stats().retransmissionsAbsorbed, 0u);
+        QCOMPARE(wire.uasSink.responses(200), 1);
+        wire.uas.receive(parsed(bytes), device); // answered now: from here on it is absorbed
+        QCOMPARE(seen, 3);
+        QCOMPARE(wire.uasSink.responses(200), 2);
+    }
+
     void secondFinalResponseIsRefused()
     {
         Wire wire;
