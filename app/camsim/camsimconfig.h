@@ -74,10 +74,16 @@ struct MediaFaults {
     /// TCP: now and then (about one frame in 50) garbage bytes or a broken length prefix
     /// between two RFC 4571 frames.
     bool tcpCorrupt = false;
+    /// Each stream stops sending after this many milliseconds and keeps its call up, like a
+    /// device whose encoder hung; 0: never. A new INVITE gets a fresh stream.
+    int freezeAfterMs = 0;
     /// Seed of the fault dice; 0 picks one at random. Each stream derives its own from it.
     std::uint32_t seed = 0;
 
-    bool any() const noexcept { return lossPercent > 0 || reorderPercent > 0 || duplicatePercent > 0 || tcpCorrupt; }
+    bool any() const noexcept
+    {
+        return lossPercent > 0 || reorderPercent > 0 || duplicatePercent > 0 || tcpCorrupt || freezeAfterMs > 0;
+    }
 };
 
 /// One video channel of a device.

@@ -209,6 +209,7 @@ int main(int argc, char *argv[])
         {u"reorder"_s, u"Fault: send this percentage of RTP packets after the next one."_s, u"pct"_s, u"0"_s},
         {u"duplicate"_s, u"Fault: send this percentage of RTP packets twice."_s, u"pct"_s, u"0"_s},
         {u"tcp-corrupt"_s, u"Fault: now and then garbage or a broken length prefix in the TCP media stream."_s},
+        {u"freeze-after"_s, u"Fault: each stream stops sending after this many seconds, its call kept up."_s, u"s"_s, u"0"_s},
         {u"seed"_s, u"Seed for the media fault dice (default: random)."_s, u"n"_s, u"0"_s},
         {u"wrong-password"_s, u"Fault: answer challenges with a wrong password."_s},
         {u"no-qop"_s, u"Fault: answer digest challenges without qop (RFC 2069 style)."_s},
@@ -291,6 +292,7 @@ int main(int argc, char *argv[])
     config.mediaFaults.reorderPercent = doubleValue(u"reorder"_s, 0, 100);
     config.mediaFaults.duplicatePercent = doubleValue(u"duplicate"_s, 0, 100);
     config.mediaFaults.tcpCorrupt = parser.isSet(u"tcp-corrupt"_s);
+    config.mediaFaults.freezeAfterMs = intValue(u"freeze-after"_s, 0, 86400) * 1000;
     config.mediaFaults.seed = std::uint32_t(parser.value(u"seed"_s).toUInt());
     config.faults.wrongPassword = parser.isSet(u"wrong-password"_s);
     config.faults.noQop = parser.isSet(u"no-qop"_s);

@@ -236,6 +236,13 @@ void MediaStreamer::pump()
     if (!m_running)
         return;
     const qint64 nowMs = m_clock.elapsed();
+    if (m_spec.faults.freezeAfterMs > 0 && nowMs >= m_spec.faults.freezeAfterMs) {
+        if (!m_frozen)
+            qCInfo(lcCamsim).noquote() << u"%1: frozen (fault): no more packets, the call stays up"_s.arg(m_spec.label);
+        m_frozen = true;
+        m_timer->stop();
+        return;
+    }
     while (m_running && (m_nextVideo || m_nextAudio)) {
         const qint64 videoTicks = m_nextVideo ? decodeTime(*m_nextVideo) : kNever;
         const qint64 audioTicks = m_nextAudio ? m_nextAudio->pts90k : kNever;

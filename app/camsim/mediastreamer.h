@@ -142,6 +142,7 @@ private:
     bool m_waitForKeyFrame = false;
     bool m_started = false;
     bool m_running = false;
+    bool m_frozen = false; ///< MediaFaults::freezeAfterMs reached
     bool m_finished = false;
     int m_connectAttempts = 0;
     StreamStats m_stats;
