@@ -4,6 +4,9 @@
 #include "common/version.h"
 #include "gb28181/gbserver.h"
 #include "gb28181/gbservice.h"
+#include "gb28181/mediasessions.h"
+#include "media/ffmpeg/jpegencoder.h"
+#include "media/mediatypes.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -157,6 +160,48 @@ QJsonObject eventJson(const Devices::Event &e)
         {u"severity"_s, QString::fromUtf16(severity)},
         {u"deviceId"_s, e.deviceId.isEmpty() ? QJsonValue() : QJsonValue(e.deviceId)},
         {u"text"_s, e.text()},
+    };
+}
+
+QString transportCode(Devices::MediaTransport transport)
+{
+    switch (transport) {
+    case Devices::MediaTransport::Udp: return u"udp"_s;
+    case Devices::MediaTransport::TcpPassive: return u"tcp-passive"_s;
+    case Devices::MediaTransport::TcpActive: return u"tcp-active"_s;
+    }
+    return {};
+}
+
+QJsonObject streamJson(const Gb::StreamStatus &s)
+{
+    const Media::StreamHealth &h = s.health;
+    return QJsonObject{
+        {u"id"_s, qint64(s.id)},
+        {u"channelId"_s, s.channelId},
+        {u"deviceId"_s, s.device.toString()},
+        {u"state"_s, QString(Gb::sessionStateName(s.state))},
+        {u"error"_s, s.error.isEmpty() ? QJsonValue() : QJsonValue(s.error)},
+        {u"transport"_s, transportCode(s.transport)},
+        {u"profile"_s, s.profile == Devices::StreamProfile::Sub ? u"sub"_s : u"main"_s},
+        {u"ssrc"_s, QStringLiteral("%1").arg(s.ssrc, 10, 10, QLatin1Char('0'))},
+        {u"reinvites"_s, s.reinvites},
+        {u"openedAt"_s, time(s.openedAt)},
+        {u"localPort"_s, h.localPort},
+        {u"codec"_s, h.videoCodec == Media::VideoCodec::Unknown ? QJsonValue() : QJsonValue(QString(Media::codecName(h.videoCodec)))},
+        {u"audioCodec"_s, h.audioCodec == Media::AudioCodec::Unknown ? QJsonValue() : QJsonValue(QString(Media::codecName(h.audioCodec)))},
+        {u"width"_s, h.width},
+        {u"height"_s, h.height},
+        {u"fps"_s, h.fps},
+        {u"bitrateBps"_s, h.bitrateInBps},
+        {u"packetsReceived"_s, qint64(h.packetsReceived)},
+        {u"packetsLost"_s, qint64(h.packetsLost)},
+        {u"framesDecoded"_s, qint64(h.framesDecoded)},
+        {u"framesDropped"_s, qint64(h.framesDropped)},
+        {u"decodeErrors"_s, qint64(h.decodeErrors)},
+        {u"stalls"_s, qint64(h.stalls)},
+        {u"timeToFirstFrameMs"_s, h.timeToFirstFrameMs},
+        {u"lastPacketAgeMs"_s, h.lastPacketAgeMs},
     };
 }
 
@@ -357,6 +402,126 @@ void ApiServer::addRoutes()
                                       if (!result)
                                           return errorResponse(result.error());
                                       return QHttpServerResponse(QJsonObject{{u"ok"_s, true}, {u"ptzCmd"_s, hex}});
+                                  });
+                  });
+
+    m_http->route(u"/api/channels/<arg>/streams"_s, Method::Post,
+                  [this, unauthorized](const QString &channel, const QHttpServerRequest &request,
+                                       QHttpServerResponder &&responder) {
+                      if (!authorized(request))
+                          return send(std::move(responder), unauthorized());
+                      Gb::StreamOptions options;
+                      if (!request.body().trimmed().isEmpty()) {
+                          const QJsonDocument body = QJsonDocument::fromJson(request.body());
+                          if (!body.isObject())
+                              return send(std::move(responder),
+                                          errorResponse(Status::BadRequest,
+                                                        tr("The body must be a JSON object like {\"transport\": \"udp\", \"profile\": \"main\"}.")));
+                          const QJsonObject o = body.object();
+                          if (o.contains(u"transport"_s)) {
+                              const QString t = o.value(u"transport"_s).toString();
+                              if (t == u"udp"_s)
+                                  options.transport = Devices::MediaTransport::Udp;
+                              else if (t == u"tcp-passive"_s)
+                                  options.transport = Devices::MediaTransport::TcpPassive;
+                              else if (t == u"tcp-active"_s)
+                                  options.transport = Devices::MediaTransport::TcpActive;
+                              else
+                                  return send(std::move(responder),
+                                              errorResponse(Status::BadRequest,
+                                                            tr("\"transport\" must be udp, tcp-passive or tcp-active.")));
+                          }
+                          if (o.contains(u"profile"_s)) {
+                              const QString profile = o.value(u"profile"_s).toString();
+                              if (profile == u"main"_s)
+                                  options.profile = Devices::StreamProfile::Main;
+                              else if (profile == u"sub"_s)
+                                  options.profile = Devices::StreamProfile::Sub;
+                              else
+                                  return send(std::move(responder),
+                                              errorResponse(Status::BadRequest, tr("\"profile\" must be main or sub.")));
+                          }
+                      }
+                      answerLater(std::move(responder), m_server.openStream(channel, std::move(options)),
+                                  [](Result<Gb::StreamId> result) {
+                                      if (!result)
+                                          return errorResponse(result.error());
+                                      return QHttpServerResponse(QJsonObject{{u"streamId"_s, qint64(*result)}},
+                                                                 Status::Created);
+                                  });
+                  });
+
+    const auto streamId = [](const QString &text) -> Result<Gb::StreamId> {
+        bool ok = false;
+        const qulonglong id = text.toULongLong(&ok);
+        if (!ok || id == 0)
+            return fail(ErrorCode::InvalidArgument, tr("\"%1\" is not a stream id.").arg(text));
+        return Gb::StreamId(id);
+    };
+
+    m_http->route(u"/api/streams"_s, Method::Get,
+                  [this, unauthorized](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      if (!authorized(request))
+                          return send(std::move(responder), unauthorized());
+                      answerLater(std::move(responder), m_server.streams(), [](QList<Gb::StreamStatus> streams) {
+                          QJsonArray array;
+                          for (const Gb::StreamStatus &status : std::as_const(streams))
+                              array.append(streamJson(status));
+                          return QHttpServerResponse(array);
+                      });
+                  });
+
+    m_http->route(u"/api/streams/<arg>"_s, Method::Get,
+                  [this, unauthorized, streamId](const QString &text, const QHttpServerRequest &request,
+                                                 QHttpServerResponder &&responder) {
+                      if (!authorized(request))
+                          return send(std::move(responder), unauthorized());
+                      const auto id = streamId(text);
+                      if (!id)
+                          return send(std::move(responder), errorResponse(id.error()));
+                      answerLater(std::move(responder), m_server.streamStatus(*id),
+                                  [text](std::optional<Gb::StreamStatus> status) {
+                                      if (!status)
+                                          return errorResponse(Status::NotFound, tr("There is no stream %1.").arg(text));
+                                      return QHttpServerResponse(streamJson(*status));
+                                  });
+                  });
+
+    m_http->route(u"/api/streams/<arg>"_s, Method::Delete,
+                  [this, unauthorized, streamId](const QString &text, const QHttpServerRequest &request,
+                                                 QHttpServerResponder &&responder) {
+                      if (!authorized(request))
+                          return send(std::move(responder), unauthorized());
+                      const auto id = streamId(text);
+                      if (!id)
+                          return send(std::move(responder), errorResponse(id.error()));
+                      const Gb::StreamId stream = *id;
+                      answerLater(std::move(responder), m_server.streamStatus(stream),
+                                  [this, text, stream](std::optional<Gb::StreamStatus> status) {
+                                      if (!status)
+                                          return errorResponse(Status::NotFound, tr("There is no stream %1.").arg(text));
+                                      m_server.closeStream(stream);
+                                      return QHttpServerResponse(QJsonObject{{u"ok"_s, true}});
+                                  });
+                  });
+
+    m_http->route(u"/api/streams/<arg>/snapshot"_s, Method::Get,
+                  [this, unauthorized, streamId](const QString &text, const QHttpServerRequest &request,
+                                                 QHttpServerResponder &&responder) {
+                      if (!authorized(request))
+                          return send(std::move(responder), unauthorized());
+                      const auto id = streamId(text);
+                      if (!id)
+                          return send(std::move(responder), errorResponse(id.error()));
+                      answerLater(std::move(responder), m_server.latestFrame(*id),
+                                  [](Result<Media::VideoFrame> frame) {
+                                      if (!frame)
+                                          return errorResponse(frame.error());
+                                      // A few milliseconds for 1080p, on this (the API's) thread.
+                                      const auto jpeg = Media::JpegEncoder().encode(*frame);
+                                      if (!jpeg)
+                                          return errorResponse(jpeg.error());
+                                      return QHttpServerResponse("image/jpeg", *jpeg);
                                   });
                   });
 

@@ -35,12 +35,16 @@ struct ApiConfig {
 /// it serves (the main thread); slow actions answer when their QFuture finishes, so the
 /// event loop never waits. Errors are JSON {"error": "..."} with a fitting status code.
 ///
-/// Endpoints (issue 4; media and PTZ add theirs):
+/// Endpoints:
 ///   GET  /api/health
 ///   GET  /api/devices                       GET /api/devices/{id}
 ///   GET  /api/devices/{id}/channels         POST /api/devices/{id}/catalog
 ///   GET  /api/events[?after=ID&limit=N]
 ///   POST /api/channels/{id}/ptz             {"action": "up", "speed": 0-255, "preset": N}
+///   POST /api/channels/{id}/streams         {"transport": "udp|tcp-passive|tcp-active",
+///                                            "profile": "main|sub"} (both optional) -> 201 {"streamId": N}
+///   GET  /api/streams                       GET /api/streams/{id}     DELETE /api/streams/{id}
+///   GET  /api/streams/{id}/snapshot         image/jpeg of the newest picture
 class ApiServer : public QObject {
     Q_OBJECT
 

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "common/workerthread.h"
 #include "gb28181/gbservice.h"
+#include "gb28181/mediasessions.h"
 #include "storage/database.h"
 #include "storage/storagewriter.h"
 
@@ -113,6 +114,9 @@ Result<void> GbServer::start()
         *m_registry, *m_events, writer, [storageThread](std::function<void()> work) { storageThread->post(std::move(work)); });
 
     GbService *service = m_service;
+    // Direct: emitted on the signalling thread, delivered to receivers by their own connections.
+    connect(&service->media(), &MediaSessions::statusChanged, this, &GbServer::streamStatusChanged,
+            Qt::DirectConnection);
     Storage::Persister *persister = m_threads->persister;
     const auto started = m_threads->signalling.run([service, persister]() -> Result<void> {
         persister->start();
@@ -150,6 +154,64 @@ void GbServer::stop()
     m_service = nullptr;
     m_registry = nullptr;
     m_running = false;
+}
+
+QFuture<Result<StreamId>> GbServer::openStream(const QString &channelId, StreamOptions options)
+{
+    auto promise = newPromise<Result<StreamId>>();
+    if (!m_running) {
+        settle(promise, Result<StreamId>(std::unexpected(notRunning())));
+        return promise->future();
+    }
+    GbService *service = m_service;
+    m_threads->signalling.post([service, channelId, options = std::move(options), promise]() mutable {
+        settle(promise, service->media().open(channelId, std::move(options)));
+    });
+    return promise->future();
+}
+
+void GbServer::closeStream(StreamId id)
+{
+    if (!m_running)
+        return;
+    GbService *service = m_service;
+    m_threads->signalling.post([service, id] { service->media().close(id); });
+}
+
+QFuture<std::optional<StreamStatus>> GbServer::streamStatus(StreamId id)
+{
+    auto promise = newPromise<std::optional<StreamStatus>>();
+    if (!m_running) {
+        settle(promise, std::optional<StreamStatus>());
+        return promise->future();
+    }
+    GbService *service = m_service;
+    m_threads->signalling.post([service, id, promise] { settle(promise, service->media().status(id)); });
+    return promise->future();
+}
+
+QFuture<QList<StreamStatus>> GbServer::streams()
+{
+    auto promise = newPromise<QList<StreamStatus>>();
+    if (!m_running) {
+        settle(promise, QList<StreamStatus>());
+        return promise->future();
+    }
+    GbService *service = m_service;
+    m_threads->signalling.post([service, promise] { settle(promise, service->media().streams()); });
+    return promise->future();
+}
+
+QFuture<Result<Media::VideoFrame>> GbServer::latestFrame(StreamId id)
+{
+    auto promise = newPromise<Result<Media::VideoFrame>>();
+    if (!m_running) {
+        settle(promise, Result<Media::VideoFrame>(std::unexpected(notRunning())));
+        return promise->future();
+    }
+    GbService *service = m_service;
+    m_threads->signalling.post([service, id, promise] { settle(promise, service->media().latestFrame(id)); });
+    return promise->future();
 }
 
 QFuture<Result<int>> GbServer::refreshCatalog(const DeviceId &device)

@@ -4,6 +4,8 @@
 #include "devices/deviceregistry.h"
 #include "devices/eventlog.h"
 #include "gb28181/manscdp.h"
+#include "gb28181/mediasessions.h"
+#include "media/ffmpeg/videoframe.h"
 #include "gb28181/ptzcommand.h"
 #include "gb28181/serverconfig.h"
 
@@ -63,8 +65,23 @@ public:
     /// Applies new settings to the running server (see GbService::reconfigure()).
     QFuture<Result<void>> applyConfig(const ServerConfig &config);
 
+    /// Starts a live stream of a channel (INVITE); its progress comes through
+    /// streamStatusChanged(). Fails at once when the channel or its device is unknown or
+    /// offline, or no media port is free.
+    QFuture<Result<StreamId>> openStream(const QString &channelId, StreamOptions options = {});
+    /// Ends a stream (BYE); its last status says Ended.
+    void closeStream(StreamId id);
+    QFuture<std::optional<StreamStatus>> streamStatus(StreamId id);
+    QFuture<QList<StreamStatus>> streams();
+    /// The newest decoded picture of a stream (for snapshots).
+    QFuture<Result<Media::VideoFrame>> latestFrame(StreamId id);
+
     /// The signalling-side service, for code that runs on the signalling thread (media).
     GbService *service() const noexcept { return m_service; }
+
+Q_SIGNALS:
+    /// From the signalling thread: connect queued (the default across threads).
+    void streamStatusChanged(const Vigil::Gb::StreamStatus &status);
 
 private:
     class Threads;

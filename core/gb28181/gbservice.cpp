@@ -1,5 +1,7 @@
 #include "gbservice.h"
 
+#include "gb28181/mediasessions.h"
+
 #include "common/logging.h"
 #include "common/workerthread.h"
 #include "sip/text.h"
@@ -90,6 +92,11 @@ GbService::GbService(const ServerConfig &config, Devices::DeviceRegistry &regist
     hooks.wentOffline = [this](const DeviceId &device, Devices::OfflineReason reason) { onOffline(device, reason); };
     m_registrar->setHooks(std::move(hooks));
 
+    m_media = std::make_unique<MediaSessions>(*this);
+    // A 200 OK to an INVITE that comes again after its transaction ended (our ACK was lost).
+    m_transactions->setStrayResponseHandler(
+        [this](const Sip::SipMessage &response, const Sip::Peer &peer) { m_media->handleStrayResponse(response, peer); });
+
     m_tickTimer = new QTimer(this);
     m_tickTimer->setInterval(500);
     connect(m_tickTimer, &QTimer::timeout, this, &GbService::tick);
@@ -116,6 +123,8 @@ Result<void> GbService::start()
 
 void GbService::stop()
 {
+    if (m_media)
+        m_media->closeAll(); // BYE while the sockets are still open: devices stop sending
     stopWorkers();
     if (m_tickTimer)
         m_tickTimer->stop();
@@ -150,6 +159,7 @@ Result<void> GbService::reconfigure(const ServerConfig &config)
     }
     m_config = config;
     m_registrar->setConfig(config);
+    m_media->reconfigure();
     if (rethread) {
         if (auto workers = startWorkers(); !workers) {
             // Answering on the signalling thread alone still serves every device.
@@ -280,18 +290,22 @@ void GbService::onRequest(const Sip::IncomingRequest &request)
             onNotify(request, *device);
         return;
     }
-    case Sip::Method::Invite:
     case Sip::Method::Bye:
     case Sip::Method::Info:
+        // In one of our stream dialogs, or for a dialog that no longer exists (RFC 3261 15.1.2).
+        if (!m_media->handleRequest(request))
+            respond(request, 481);
+        return;
+    case Sip::Method::Invite:
         if (isSignalConnected(QMetaMethod::fromSignal(&GbService::mediaRequest))) {
-            if (const auto device = m_registrar->admit(request); device || message.method() == Sip::Method::Bye) {
+            if (const auto device = m_registrar->admit(request)) {
                 Q_EMIT mediaRequest(request);
                 return;
             }
             respond(request, 404);
             return;
         }
-        respond(request, message.method() == Sip::Method::Invite ? 488 : 481);
+        respond(request, 488);
         return;
     default:
         respond(request, 405);
@@ -688,6 +702,7 @@ void GbService::onOffline(const DeviceId &device, Devices::OfflineReason reason)
                                       tr("Device %1 went offline: %2")
                                           .arg(device.toString(),
                                                Devices::Device::offlineReasonText(reason, m_config.keepaliveTimeoutCount))});
+    m_media->deviceOffline(device);
     Q_EMIT deviceWentOffline(device);
 }
 

@@ -25,6 +25,8 @@
 
 namespace Vigil::Gb {
 
+class MediaSessions;
+
 /// Counters of the whole signalling side, for the API and benchmarks.
 struct GbServiceStats {
     RegistrarStats registrar;
@@ -79,11 +81,16 @@ public:
     GbServiceStats stats() const;
     Sip::TransactionLayer &transactions() { return *m_transactions; }
     Registrar &registrar() { return *m_registrar; }
+    Transport::SipTransport &transport() { return *m_transport; }
+    const Devices::DeviceRegistry &registry() const { return m_registry; }
+    /// Live streams (INVITE, media sessions).
+    MediaSessions &media() { return *m_media; }
     const ServerConfig &config() const noexcept { return m_config; }
 
 Q_SIGNALS:
-    /// A request nobody in the core handles (INVITE from a device, BYE, INFO): the media layer
-    /// connects here. Direct connection only (same thread); answer through transactions().
+    /// An INVITE from a device (voice broadcast, say), which nothing in the core handles yet:
+    /// whoever does connects here. Direct connection only (same thread); answer through
+    /// transactions(). Without a receiver the device gets 488.
     void mediaRequest(const Vigil::Sip::IncomingRequest &request);
     /// A device went offline: end its media.
     void deviceWentOffline(const Vigil::DeviceId &device);
@@ -137,6 +144,7 @@ private:
     std::unique_ptr<Transport::SipTransport> m_transport;
     std::unique_ptr<Sip::TransactionLayer> m_transactions;
     std::unique_ptr<Registrar> m_registrar;
+    std::unique_ptr<MediaSessions> m_media; ///< before the transactions it sends BYEs through go
     std::vector<std::unique_ptr<Worker>> m_workers;
     CatalogCollector m_catalogs;
     QHash<std::uint32_t, PendingQuery> m_queries;          ///< by SN

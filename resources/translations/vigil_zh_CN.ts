@@ -74,12 +74,25 @@
         <source>No such endpoint: %1 %2</source>
         <translation>没有这个接口：%1 %2</translation>
     </message>
-</context>
-<context>
-    <name>Vigil::Console::ServerBackend</name>
     <message>
-        <source>Live video is not available in this build yet; device management and PTZ work.</source>
-        <translation>此版本暂不支持实时视频；设备管理和云台控制可用。</translation>
+        <source>The body must be a JSON object like {&quot;transport&quot;: &quot;udp&quot;, &quot;profile&quot;: &quot;main&quot;}.</source>
+        <translation>请求体必须是 JSON 对象，例如 {&quot;transport&quot;: &quot;udp&quot;, &quot;profile&quot;: &quot;main&quot;}。</translation>
+    </message>
+    <message>
+        <source>&quot;transport&quot; must be udp, tcp-passive or tcp-active.</source>
+        <translation>&quot;transport&quot; 只能是 udp、tcp-passive 或 tcp-active。</translation>
+    </message>
+    <message>
+        <source>&quot;profile&quot; must be main or sub.</source>
+        <translation>&quot;profile&quot; 只能是 main 或 sub。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a stream id.</source>
+        <translation>&quot;%1&quot; 不是有效的流 ID。</translation>
+    </message>
+    <message>
+        <source>There is no stream %1.</source>
+        <translation>不存在流 %1。</translation>
     </message>
 </context>
 <context>
@@ -271,6 +284,97 @@
     <message>
         <source>The SDP connection address &quot;%1&quot; is not an IP address.</source>
         <translation>SDP 连接地址“%1”不是 IP 地址。</translation>
+    </message>
+</context>
+<context>
+    <name>Vigil::Gb::MediaSessions</name>
+    <message>
+        <source>the device cannot send what was asked; try another media transport (UDP, TCP passive, TCP active) in the device&apos;s properties</source>
+        <translation>设备无法按要求发送码流；请在设备属性中尝试其他媒体传输方式（UDP、TCP 被动、TCP 主动）</translation>
+    </message>
+    <message>
+        <source>the device is busy, probably streaming to too many viewers</source>
+        <translation>设备忙，可能同时向过多客户端推流</translation>
+    </message>
+    <message>
+        <source>the device does not know this channel; refresh its catalog</source>
+        <translation>设备不认识此通道；请刷新其目录</translation>
+    </message>
+    <message>
+        <source>the device refused this platform; check its GB/T 28181 settings</source>
+        <translation>设备拒绝了本平台；请检查其 GB/T 28181 设置</translation>
+    </message>
+    <message>
+        <source>see the device&apos;s log</source>
+        <translation>请查看设备日志</translation>
+    </message>
+    <message>
+        <source>%1 is a catalog group, not a channel that streams video.</source>
+        <translation>%1 是目录分组，不是可播放视频的通道。</translation>
+    </message>
+    <message>
+        <source>Channel %1 is not known; refresh the device&apos;s catalog.</source>
+        <translation>未知通道 %1；请刷新设备目录。</translation>
+    </message>
+    <message>
+        <source>Device %1 is offline; video can be opened when it registers again.</source>
+        <translation>设备 %1 离线；重新注册后才能打开视频。</translation>
+    </message>
+    <message>
+        <source>Device %1 is offline.</source>
+        <translation>设备 %1 离线。</translation>
+    </message>
+    <message>
+        <source>No media port is free for the video: %1</source>
+        <translation>没有空闲的媒体端口用于接收视频：%1</translation>
+    </message>
+    <message>
+        <source>Could not send the request for video: %1</source>
+        <translation>无法发送视频请求：%1</translation>
+    </message>
+    <message>
+        <source>The device refused the video (%1 %2): %3</source>
+        <translation>设备拒绝了视频请求（%1 %2）：%3</translation>
+    </message>
+    <message>
+        <source>The device did not answer the request for video; check that it is online and reachable.</source>
+        <translation>设备未响应视频请求；请检查设备是否在线且网络可达。</translation>
+    </message>
+    <message>
+        <source>The request for video could not be sent to the device.</source>
+        <translation>视频请求无法发送到设备。</translation>
+    </message>
+    <message>
+        <source>The device&apos;s answer could not be understood: %1</source>
+        <translation>无法解析设备的应答：%1</translation>
+    </message>
+    <message>
+        <source>No video from the device after %1 attempts; check its network and media settings.</source>
+        <translation>尝试 %1 次后仍未收到设备视频；请检查其网络和媒体设置。</translation>
+    </message>
+    <message>
+        <source>No video for a few seconds; asking the device again.</source>
+        <translation>数秒未收到视频；正在重新向设备请求。</translation>
+    </message>
+    <message>
+        <source>There is no stream %1.</source>
+        <translation>不存在流 %1。</translation>
+    </message>
+    <message>
+        <source>The stream has no picture: %1</source>
+        <translation>该流没有画面：%1</translation>
+    </message>
+    <message>
+        <source>The device ended the video.</source>
+        <translation>设备结束了视频。</translation>
+    </message>
+    <message>
+        <source>The device went offline.</source>
+        <translation>设备已离线。</translation>
+    </message>
+    <message>
+        <source>The stream has no picture yet.</source>
+        <translation>该流尚无画面。</translation>
     </message>
 </context>
 <context>
@@ -1967,6 +2071,10 @@ Retrying in %2 s</source>
     <message>
         <source>The GB/T 28181 server could not start: %1</source>
         <translation>GB/T 28181 服务无法启动：%1</translation>
+    </message>
+    <message>
+        <source>Open the video channels of devices as they appear, in free tiles.</source>
+        <translation>设备出现时，在空闲画面中自动打开其视频通道。</translation>
     </message>
 </context>
 </TS>
