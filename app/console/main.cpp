@@ -6,6 +6,8 @@
 #include "media/ffmpeg/ffmpeglog.h"
 #include "serverbackend.h"
 #include "settings/consolesettings.h"
+#include "video/videogrid.h"
+#include "video/videotile.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,6 +36,33 @@ void describe(QCommandLineParser &parser)
     parser.addOption(QCommandLineOption(u"sip-port"_s,
                                         QCoreApplication::translate("main", "SIP port for this run (UDP and TCP)."),
                                         u"N"_s));
+    parser.addOption(QCommandLineOption(
+        u"open-channels"_s,
+        QCoreApplication::translate("main", "Open the video channels of devices as they appear, in free tiles.")));
+}
+
+/// --open-channels: the video channels of a device go into free tiles as its catalog comes in
+/// (a demo shows live video without a click). Channels already shown stay where they are.
+void openNewChannels(Vigil::Ui::VideoGrid &grid, const Vigil::Devices::DeviceRegistry &registry,
+                     const Vigil::DeviceId &device)
+{
+    QStringList shown;
+    int free = 0;
+    for (int i = 0; i < grid.tileCount(); ++i) {
+        const QString &channel = grid.tile(i)->channelId();
+        if (channel.isEmpty())
+            ++free;
+        else
+            shown.append(channel);
+    }
+    for (const Vigil::Devices::Channel &channel : registry.channels(device)) {
+        if (free == 0)
+            return;
+        if (channel.kind != Vigil::Devices::ChannelKind::Video || shown.contains(channel.id))
+            continue;
+        grid.openChannel(channel.id);
+        --free;
+    }
 }
 
 /// --help and --version must work without a display, so they are answered before QApplication.
@@ -103,6 +132,13 @@ int main(int argc, char *argv[])
 
     Vigil::Console::ServerBackend backend(server);
     auto window = std::make_unique<Vigil::Ui::MainWindow>(backend);
+    if (parser.isSet(u"open-channels"_s)) {
+        const Vigil::Devices::DeviceRegistry &registry = server.registry();
+        Vigil::Ui::VideoGrid *grid = window->videoGrid();
+        QObject::connect(&registry, &Vigil::Devices::DeviceRegistry::channelsChanged, grid,
+                         [grid, &registry](const Vigil::DeviceId &device) { openNewChannels(*grid, registry, device); },
+                         Qt::QueuedConnection);
+    }
     window->show();
     const int status = app.exec();
     window.reset(); // the window reads the registry: close it before the server goes

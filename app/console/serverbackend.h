@@ -28,6 +28,7 @@ public:
                                                std::shared_ptr<Ui::LatestFrameSlot> frames) override;
 
 private:
+    struct StreamLink;
     Gb::GbServer &m_server;
 };
 

@@ -1,0 +1,140 @@
+// The console as an operator runs it: the main window over the embedded server
+// (ServerBackend, GbServer) with a simulated camera registered to it. The camera's channel
+// opened in a tile plays real decoded video (checked in the pixels of the tile), closing the
+// tile hangs up, and a camera that refuses the INVITE shows the reason in the tile.
+// A screenshot of the playing console is written to the build folder.
+
+#include "loopbacksite.h"
+#include "mainwindow.h"
+#include "serverbackend.h"
+#include "simulateddevice.h"
+#include "uitestsupport.h"
+#include "simulator.h"
+#include "video/videogrid.h"
+#include "video/videotile.h"
+#include "video/videoview.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Vigil;
+using namespace Vigil::CamSim;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+struct LiveConsole {
+    QTemporaryDir data;
+    std::unique_ptr<Gb::GbServer> server;
+    std::unique_ptr<Vigil::Console::ServerBackend> backend;
+    std::unique_ptr<Ui::MainWindow> window;
+    std::unique_ptr<Simulator> simulator;
+    QString channel;
+
+    bool start(std::uint16_t firstMediaPort, bool media = true)
+    {
+        const Gb::GbServer::Options options = CamSim::Test::loopbackServer(data.path(), firstMediaPort, 100);
+        server = std::make_unique<Gb::GbServer>(options);
+        if (!server->start())
+            return false;
+        backend = std::make_unique<Vigil::Console::ServerBackend>(*server);
+        window = std::make_unique<Ui::MainWindow>(*backend);
+        window->resize(1280, 800);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return false;
+
+        SimulatorConfig config = CamSim::Test::loopbackIpc(server->sipPort());
+        config.mediaEnabled = media;
+        simulator = std::make_unique<Simulator>(config);
+        if (!simulator->start())
+            return false;
+        const DeviceId device = simulator->devices().front()->id();
+        if (!QTest::qWaitFor([&] { return server->registry().channels(device).size() == 1; }, kTimeoutMs))
+            return false;
+        channel = server->registry().channels(device).front().id;
+        return true;
+    }
+
+    ~LiveConsole()
+    {
+        window.reset(); // the tiles hang up first
+        if (simulator)
+            simulator->stop();
+        if (server)
+            server->stop();
+    }
+};
+
+/// How far the picture is from flat: the demo clip is colour bars and a moving pattern.
+int distinctColors(const QImage &image)
+{
+    QSet<QRgb> colors;
+    for (int y = 0; y < image.height(); y += 8)
+        for (int x = 0; x < image.width(); x += 8)
+            colors.insert(image.pixel(x, y) & 0xF0F0F0);
+    return int(colors.size());
+}
+
+} // namespace
+
+class TestConsoleLive : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { UiTest::isolateSettings(); }
+    void playsInATile();
+    void refusedStreamSaysWhy();
+};
+
+void TestConsoleLive::playsInATile()
+{
+    LiveConsole console;
+    QVERIFY(console.start(43200));
+    QSignalSpy started(console.simulator.get(), &Simulator::streamStarted);
+    QSignalSpy ended(console.simulator.get(), &Simulator::streamEnded);
+
+    Ui::VideoGrid *grid = console.window->videoGrid();
+    const int index = grid->openChannel(console.channel);
+    QVERIFY(index >= 0);
+    Ui::VideoTile *tile = grid->tile(index);
+    QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(tile->view() && tile->view()->frame(), kTimeoutMs);
+    QCOMPARE(tile->view()->frame()->width(), 640);
+    QCOMPARE(tile->view()->frame()->height(), 360);
+    QCOMPARE(started.size(), 1);
+
+    // What the operator sees: the decoded picture drawn in the tile, not a black square.
+    QTest::qWait(500);
+    const QImage shown = tile->view()->grabFramebuffer();
+    QVERIFY2(distinctColors(shown) > 20, qPrintable(QString::number(distinctColors(shown))));
+    const QString screenshot = QDir(QCoreApplication::applicationDirPath()).filePath(u"console-live.png"_s);
+    QVERIFY(console.window->grab().save(screenshot));
+    qInfo() << "screenshot:" << screenshot;
+
+    // Closing the tile's channel hangs up (BYE).
+    tile->setChannel(QString());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(console.simulator->devices().front()->calls().isEmpty(), kTimeoutMs);
+}
+
+void TestConsoleLive::refusedStreamSaysWhy()
+{
+    LiveConsole console;
+    QVERIFY(console.start(43400, false));
+    Ui::VideoGrid *grid = console.window->videoGrid();
+    const int index = grid->openChannel(console.channel);
+    Ui::VideoTile *tile = grid->tile(index);
+    QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Failed, kTimeoutMs);
+    // The operator reads the device's answer and what to try in the tile.
+    const QString text = tile->view()->overlay().stateText;
+    QVERIFY2(text.contains(u"488"_s) && text.contains(u"TCP"_s), qPrintable(text));
+}
+
+QTEST_MAIN(TestConsoleLive)
+#include "tst_consolelive.moc"
