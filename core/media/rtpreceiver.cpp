@@ -16,6 +16,8 @@ namespace Vigil::Media {
 namespace {
 
 constexpr qsizetype kTcpReadChunk = 64 * 1024;
+/// UDP packets kept from before start(): a few seconds of a 4 Mb/s stream.
+constexpr std::size_t kMaxEarlyPackets = 2048;
 
 RtpTcpFramer::Options framerOptions(const RtpReceiver::Options &options)
 {
@@ -119,9 +121,16 @@ void RtpReceiver::start(const QHostAddress &remoteAddress, quint16 remotePort)
         return;
     m_started = true;
     switch (m_options.transport) {
-    case MediaTransport::Udp:
+    case MediaTransport::Udp: {
+        std::vector<std::pair<QByteArray, qint64>> early = std::exchange(m_early, {});
+        for (auto &[bytes, arrivalMs] : early) {
+            deliver(std::move(bytes), arrivalMs);
+            if (m_closed)
+                return;
+        }
         readDatagrams();
         break;
+    }
     case MediaTransport::TcpPassive:
         acceptConnections();
         break;
@@ -170,10 +179,15 @@ RtpReceiver::Stats RtpReceiver::stats() const
 
 void RtpReceiver::readDatagrams()
 {
-    if (!m_started || m_closed)
+    // Qt announces a UDP socket once and then waits for a readDatagram() call before it
+    // announces it again. So this always reads: also before start() (early datagrams, sent as
+    // soon as the device has our ACK, are kept for it), and at least once per call even when
+    // nothing seems to wait, because a notification may come for datagrams an earlier call
+    // already took; an empty read (-1, "no datagram available") re-arms the notification.
+    if (m_closed)
         return;
     const qint64 now = monotonicMs();
-    while (m_udp->hasPendingDatagrams()) {
+    do {
         const qint64 size = m_udp->readDatagram(m_readBuffer.data(), m_readBuffer.size());
         if (size < 0)
             break;
@@ -184,10 +198,27 @@ void RtpReceiver::readDatagrams()
                                    << "bytes (raise the maximum packet size if the device sends such)";
             continue;
         }
+        if (!m_started) {
+            if (m_early.size() < kMaxEarlyPackets)
+                m_early.emplace_back(QByteArray(m_readBuffer.constData(), size), now);
+            else
+                ++m_stats.earlyDropped;
+            continue;
+        }
         deliver(QByteArray(m_readBuffer.constData(), size), now);
         if (m_closed)
             return;
-    }
+    } while (m_udp->hasPendingDatagrams());
+}
+
+void RtpReceiver::poke()
+{
+    if (!m_udp || !m_started || m_closed || !m_udp->hasPendingDatagrams())
+        return;
+    if (m_stats.pokes++ == 0)
+        qCDebug(lcMedia) << "RTP/UDP: datagrams on port" << m_udp->localPort()
+                         << "were not announced by the event loop; reading them now";
+    readDatagrams();
 }
 
 void RtpReceiver::acceptConnections()

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
+#include <vector>
 #include <optional>
 
 class QTcpServer;
@@ -66,6 +68,8 @@ public:
         quint64 rtcp = 0;      ///< RTCP packets (dropped)
         quint64 invalid = 0;   ///< not RTP (dropped)
         quint64 oversized = 0; ///< UDP datagrams over maxPacketBytes (dropped)
+        quint64 earlyDropped = 0; ///< UDP datagrams before start() beyond what is kept for it
+        quint64 pokes = 0;        ///< times poke() found datagrams no notification announced
         quint64 connections = 0;     ///< TCP connections made or accepted
         quint64 connectAttempts = 0; ///< TCP active
         RtpTcpFramerStats framer;    ///< over every TCP connection
@@ -84,6 +88,12 @@ public:
     void start(const QHostAddress &remoteAddress = {}, quint16 remotePort = 0);
     /// Closes every socket; nothing more is received.
     void close();
+    /// Reads what waits in the UDP socket although no readyRead came: a watchdog the owner
+    /// calls a few times a second. Qt announces a UDP socket again only after a
+    /// readDatagram() call, and with the GLib event loop a notification can come for datagrams
+    /// an earlier read took; the read loop handles that (see tst_rtpreceiver), and this makes
+    /// sure any other way a socket goes unannounced costs a fraction of a second, not the stream.
+    void poke();
 
     bool isConnected() const;
     Stats stats() const;
@@ -118,6 +128,7 @@ private:
     bool m_started = false;
     bool m_closed = false;
     QByteArray m_readBuffer;
+    std::vector<std::pair<QByteArray, qint64>> m_early; ///< UDP: read before start(), with arrival times
     qint64 m_readMs = 0; ///< arrival time of the bytes being framed
     Stats m_stats;
 };

@@ -289,6 +289,7 @@ void StreamSessionWorker::tick()
 {
     if (!m_running)
         return;
+    m_receiver->poke();
     const qint64 now = monotonicMs();
     if (m_config.transport == MediaTransport::TcpActive && !m_receiver->isConnected())
         m_waitingSinceMs = now; // still connecting: connectFailed() reports that

@@ -124,7 +124,7 @@ public:
 
     /// Binds the UDP socket or opens the TCP listener (TCP active: books the port) and returns
     /// the local port for the SDP offer. Must come before the INVITE: devices may send as soon
-    /// as they answer. Packets that arrive before start() wait in the socket.
+    /// as they answer. Packets that arrive before start() are kept for it (a bounded number).
     Result<quint16> prepare();
     /// The SSRC to follow (the answer's y=); callable at any time.
     void setExpectedSsrc(std::uint32_t ssrc);

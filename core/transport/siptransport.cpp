@@ -29,6 +29,8 @@ namespace {
 /// Datagrams read per readyRead; Qt signals again while more are waiting, so timers and TCP get
 /// their turn during a flood.
 constexpr int kDatagramsPerWakeup = 256;
+/// How often the UDP socket is checked for datagrams the event loop did not announce.
+constexpr int kUdpWatchdogMs = 250;
 /// Large enough for any UDP datagram (65507 bytes of payload over IPv4).
 constexpr qsizetype kDatagramBufferBytes = 65536;
 constexpr qsizetype kTcpReadBufferBytes = 65536;
@@ -132,6 +134,23 @@ Result<void> SipTransport::start()
 #endif
     }
     m_running = true;
+
+    if (m_udp) {
+        // Qt announces a UDP socket again only after a readDatagram() call (readDatagrams()
+        // always makes one). A registrar that goes deaf is the worst failure there is, so a
+        // timer also looks for datagrams nobody announced, whatever the cause.
+        m_udpWatchdog = new QTimer(this);
+        m_udpWatchdog->setInterval(kUdpWatchdogMs);
+        connect(m_udpWatchdog, &QTimer::timeout, this, [this] {
+            if (m_udp && m_udp->hasPendingDatagrams()) {
+                if (m_stats.udpWakeupsMissed++ == 0)
+                    qCDebug(lcTransport) << "UDP datagrams on port" << m_port
+                                         << "were not announced by the event loop; reading them now";
+                readDatagrams();
+            }
+        });
+        m_udpWatchdog->start();
+    }
 
     if (m_config.tcpEnabled && m_config.tcpIdleTimeoutSec > 0) {
         m_idleTimer = new QTimer(this);
@@ -290,6 +309,11 @@ void SipTransport::stop()
         connection->deleteLater();
     }
     closeSockets();
+    if (m_udpWatchdog) {
+        m_udpWatchdog->stop();
+        m_udpWatchdog->deleteLater();
+        m_udpWatchdog = nullptr;
+    }
     if (m_idleTimer) {
         m_idleTimer->stop();
         m_idleTimer->deleteLater();
@@ -314,7 +338,11 @@ SipTransportStats SipTransport::stats() const
 void SipTransport::readDatagrams()
 {
     // Drain what is queued: one notification per datagram would cost an event loop round each.
-    for (int budget = kDatagramsPerWakeup; budget > 0 && m_udp && m_udp->hasPendingDatagrams(); --budget) {
+    // The first read happens even when nothing seems to wait: Qt announces a UDP socket again
+    // only after a readDatagram() call, and a notification may come for datagrams an earlier
+    // call already took (an empty read returns -1 and re-arms it).
+    for (int budget = kDatagramsPerWakeup; budget > 0 && m_udp && (budget == kDatagramsPerWakeup || m_udp->hasPendingDatagrams());
+         --budget) {
         QHostAddress sender;
         quint16 senderPort = 0;
         const qint64 size = m_udp->readDatagram(m_datagram.data(), m_datagram.size(), &sender, &senderPort);

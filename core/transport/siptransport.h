@@ -72,6 +72,8 @@ struct SipTransportStats {
     std::uint64_t udpDatagramsOut = 0;
     std::uint64_t udpBytesIn = 0;
     std::uint64_t udpBytesOut = 0;
+    /// Times the watchdog found datagrams that no readyRead announced (see SipTransport).
+    std::uint64_t udpWakeupsMissed = 0;
     std::uint64_t tcpMessagesIn = 0;
     std::uint64_t tcpMessagesOut = 0;
     std::uint64_t tcpBytesIn = 0;
@@ -191,6 +193,7 @@ private:
     QHash<std::uint64_t, TcpConnection *> m_connections;
     std::uint64_t m_nextConnectionId = 1;
     QTimer *m_idleTimer = nullptr;
+    QTimer *m_udpWatchdog = nullptr;
 
     SourceRateLimiter m_badInputLimiter;
     QElapsedTimer m_clock;

@@ -65,7 +65,7 @@ struct Site {
         if (!QTest::qWaitFor([&] { return registered.size() == 1; }, kTimeoutMs))
             return false;
         const DeviceId device = simulator->devices().front()->id();
-        if (!QTest::qWaitFor([&] { return server->registry().channels(device).size() == 1; }, kTimeoutMs))
+        if (!QTest::qWaitFor([&] { return !server->registry().channels(device).isEmpty(); }, kTimeoutMs))
             return false;
         channel = server->registry().channels(device).front().id;
         return true;
@@ -107,6 +107,7 @@ class TestLiveStreams : public QObject {
 private Q_SLOTS:
     void playsAndCloses_data();
     void playsAndCloses();
+    void fourChannelsAtOnce();
     void deviceEndsTheStream();
     void refusedInvite();
     void unknownChannel();
@@ -171,6 +172,41 @@ void TestLiveStreams::playsAndCloses()
     const int afterClose = *delivered;
     QTest::qWait(300);
     QCOMPARE(*delivered, afterClose);
+    site.server->stop();
+}
+
+void TestLiveStreams::fourChannelsAtOnce()
+{
+    // An NVR's four channels opened together (a 2x2 layout restored at start-up) all play on,
+    // none stalls. Streams starting together once went quiet after their first picture.
+    Site site;
+    QVERIFY(site.start(
+        [](SimulatorConfig &config) {
+            config.kind = DeviceKind::Nvr;
+            config.channelsPerDevice = 4;
+        },
+        43600));
+    const DeviceId nvr = site.simulator->devices().front()->id();
+    QTRY_COMPARE_WITH_TIMEOUT(site.server->registry().channels(nvr).size(), qsizetype(4), kTimeoutMs);
+    QList<QFuture<Result<Gb::StreamId>>> opening;
+    for (const Devices::Channel &channel : site.server->registry().channels(nvr))
+        opening.append(site.server->openStream(channel.id));
+    QList<Gb::StreamId> ids;
+    for (const auto &future : std::as_const(opening)) {
+        const auto opened = await(future);
+        QVERIFY(opened);
+        ids.append(*opened);
+    }
+    // Four seconds of the 25 fps clip: more than the stall threshold after the first picture.
+    for (const Gb::StreamId id : std::as_const(ids)) {
+        QVERIFY2(site.waitFor(id, [](const auto &s) { return s.health.framesDecoded >= 100; }), qPrintable(site.describe(id)));
+    }
+    for (const Gb::StreamId id : std::as_const(ids)) {
+        const auto status = site.status(id);
+        QCOMPARE(status->state, Gb::SessionState::Playing);
+        QCOMPARE(status->reinvites, 0);
+        QCOMPARE(status->health.stalls, quint64(0));
+    }
     site.server->stop();
 }
 

@@ -500,6 +500,7 @@ private Q_SLOTS:
     void bindFails();
     void portPoolSkipsTakenPorts();
     void stopWhileStreaming();
+    void packetsBeforeStart();
 
     void sharedCaptures_data();
     void sharedCaptures();
@@ -1058,6 +1059,32 @@ void TestStreamSession::stopWhileStreaming()
         QTest::qWait(100);
         QCOMPARE(live.received->count.load(), atStop); // no picture after stop
     }
+}
+
+void TestStreamSession::packetsBeforeStart()
+{
+    // A camera streams as soon as it has our ACK, which may be before start() ran on the media
+    // thread. What came early is kept, and what follows is received too: every picture shows.
+    const QList<OutPacket> packets = gbPackets(m_h264, m_audio, kSsrc);
+    auto received = std::make_shared<Received>();
+    StreamSession session(baseConfig(MediaTransport::Udp, received));
+    const Result<quint16> port = session.prepare();
+    QVERIFY(port);
+    Sender::Options options;
+    options.transport = MediaTransport::Udp;
+    options.port = *port;
+    options.waitCapMs = 5;
+    options.pauseAfter = 40; // the first key frame and a little more
+    Sender sender(options, packets, [received] { return received->count.load(); });
+    sender.start();
+    QTRY_VERIFY_WITH_TIMEOUT(sender.paused(), 20'000);
+    QTest::qWait(100); // the media thread has seen them arrive (readyRead) before start()
+    QVERIFY(session.start());
+    sender.resume();
+    QTRY_VERIFY_WITH_TIMEOUT(sender.done(), 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(received->count.load(), quint64(kClipFrames), 20'000);
+    compareFrames(received->snapshot(), m_h264, allFrames());
+    QCOMPARE(session.health().packetsLost, quint64(0));
 }
 
 void TestStreamSession::sharedCaptures_data()
