@@ -64,6 +64,9 @@ struct SignallingFaults {
     int skipKeepalives = 0;
     /// Answer INVITEs with another y= SSRC than the one offered (and stream with it).
     bool ssrcMismatch = false;
+    /// Hold each INVITE this many milliseconds (after 100 Trying) before answering it, like
+    /// a busy NVR; 0: answer as soon as the stream is ready.
+    int inviteAnswerDelayMs = 0;
 };
 
 /// Deliberate damage to RTP streams.

@@ -218,6 +218,7 @@ int main(int argc, char *argv[])
         {u"keepalive-jitter"_s, u"Fault: move each keepalive by up to this many seconds either way."_s, u"s"_s, u"0"_s},
         {u"skip-keepalives"_s, u"Fault: after the first keepalive, leave out this many in a row."_s, u"n"_s, u"0"_s},
         {u"ssrc-mismatch"_s, u"Fault: answer INVITEs with another y= SSRC than offered."_s},
+        {u"invite-delay"_s, u"Fault: hold each INVITE this many milliseconds before answering it."_s, u"ms"_s, u"0"_s},
     };
     parser.addOptions(options);
     parser.process(app);
@@ -301,6 +302,7 @@ int main(int argc, char *argv[])
     config.faults.keepaliveJitterSec = intValue(u"keepalive-jitter"_s, 0, 86400);
     config.faults.skipKeepalives = intValue(u"skip-keepalives"_s, 0, 1000000);
     config.faults.ssrcMismatch = parser.isSet(u"ssrc-mismatch"_s);
+    config.faults.inviteAnswerDelayMs = intValue(u"invite-delay"_s, 0, 600000);
 
     const bool load = parser.isSet(u"load"_s);
     const int durationSec = parser.isSet(u"duration"_s) ? intValue(u"duration"_s, 1, 30 * 86400) : 0;

@@ -765,6 +765,11 @@ void SimulatedDevice::streamPrepared(std::uint64_t streamId, std::uint16_t local
         m_simulator.media()->stop(streamId); // cancelled while it was being prepared
         return;
     }
+    if (const int delay = m_simulator.config().faults.inviteAnswerDelayMs; delay > 0 && !call->answerHeld) {
+        call->answerHeld = true; // a CANCEL meanwhile ends the call; the timer then finds none
+        QTimer::singleShot(delay, &m_simulator, [this, streamId, localPort] { streamPrepared(streamId, localPort); });
+        return;
+    }
     const QHostAddress local(QString::fromLatin1(m_simulator.localHost(m_group)));
     Gb::MediaSdp answer = Gb::MediaSdp::answerTo(call->offer, call->channel.toByteArray(), local, localPort, call->ssrc);
     answer.format = formatField(*m_simulator.media()->source());

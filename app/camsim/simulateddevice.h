@@ -74,6 +74,7 @@ public:
         std::uint64_t streamId = 0;
         std::optional<Sip::Dialog> dialog; ///< once answered
         bool acked = false;
+        bool answerHeld = false; ///< SignallingFaults::inviteAnswerDelayMs already waited
     };
 
     SimulatedDevice(DeviceConfig config, int index, Simulator &simulator, SocketGroup &group);
