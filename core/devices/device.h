@@ -34,12 +34,22 @@ enum class MediaTransport : std::uint8_t {
 /// Which of a camera's encoder streams to ask for.
 enum class StreamProfile : std::uint8_t { Main, Sub };
 
+/// How an INVITE asks for the sub stream: one extra SDP attribute, which vendors spell
+/// differently (gb28181.md §6). The main stream is asked for with no attribute at all.
+enum class SubStreamAttribute : std::uint8_t {
+    StreamNumber,  ///< a=streamnumber:1 (GB/T 28181-2022; Hikvision and most newer devices)
+    StreamProfile, ///< a=streamprofile:1 (Dahua)
+    Stream,        ///< a=stream:1
+    StreamMode,    ///< a=streamMode:SUB (Mercury, TP-LINK)
+};
+
 /// Per-device settings an operator or installer changes; persisted.
 struct DeviceSettings {
     QString password; ///< empty: the global SIP password applies
     CharsetOverride charset = CharsetOverride::Auto; ///< how its MANSCDP bodies are decoded
     MediaTransport mediaTransport = MediaTransport::Udp;
     StreamProfile streamProfile = StreamProfile::Main;
+    SubStreamAttribute subStreamAttribute = SubStreamAttribute::StreamNumber;
 
     friend bool operator==(const DeviceSettings &, const DeviceSettings &) = default;
 };

@@ -54,6 +54,17 @@ QString statusHint(int code)
     }
 }
 
+StreamNumberAttribute subStreamAttribute(Devices::SubStreamAttribute attribute)
+{
+    switch (attribute) {
+    case Devices::SubStreamAttribute::StreamNumber: return StreamNumberAttribute::StreamNumber;
+    case Devices::SubStreamAttribute::StreamProfile: return StreamNumberAttribute::StreamProfile;
+    case Devices::SubStreamAttribute::Stream: return StreamNumberAttribute::Stream;
+    case Devices::SubStreamAttribute::StreamMode: return StreamNumberAttribute::StreamMode;
+    }
+    return StreamNumberAttribute::StreamNumber;
+}
+
 /// Health goes out this often while a stream is open (bit rate, fps for the tile overlay).
 constexpr int kHealthIntervalMs = 1000;
 
@@ -80,6 +91,7 @@ struct MediaSessions::Session {
     StreamOptions options;
     Devices::MediaTransport transport = Devices::MediaTransport::Udp;
     Devices::StreamProfile profile = Devices::StreamProfile::Main;
+    StreamNumberAttribute subStreamAttribute = StreamNumberAttribute::StreamNumber;
     Ssrc ssrc;
     std::unique_ptr<Media::StreamSession> stream;
     Sip::ClientTransaction invite;
@@ -214,6 +226,8 @@ Result<StreamId> MediaSessions::open(const QString &channelId, StreamOptions opt
     session->transport = options.transport.value_or(settings ? settings->mediaTransport
                                                               : m_service.config().defaultMediaTransport);
     session->profile = options.profile.value_or(settings ? settings->streamProfile : Devices::StreamProfile::Main);
+    session->subStreamAttribute = subStreamAttribute(settings ? settings->subStreamAttribute
+                                                              : Devices::SubStreamAttribute::StreamNumber);
     session->options = std::move(options);
     session->openedAt = QDateTime::currentDateTimeUtc();
     m_sessions.insert(session->id, session);
@@ -277,8 +291,10 @@ void MediaSessions::invite(Session &session)
     const QHostAddress mediaAddress = mediaAddressFor(*route);
     MediaSdp offer = MediaSdp::offer(SdpSessionName::Play, serverConfig.serverId.toByteArray(), mediaAddress, *port,
                                      session.transport, session.ssrc);
-    if (session.profile == Devices::StreamProfile::Sub)
+    if (session.profile == Devices::StreamProfile::Sub) {
         offer.streamNumber = 1;
+        offer.streamNumberAttribute = session.subStreamAttribute;
+    }
 
     const QByteArray targetId = session.target.toByteArray();
     const QByteArray routeHost = route->hostPort().toLatin1();

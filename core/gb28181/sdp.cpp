@@ -135,6 +135,7 @@ QByteArrayView streamAttributeName(StreamNumberAttribute attribute) noexcept
     case StreamNumberAttribute::StreamNumber: return "streamnumber";
     case StreamNumberAttribute::StreamProfile: return "streamprofile";
     case StreamNumberAttribute::Stream: return "stream";
+    case StreamNumberAttribute::StreamMode: return "streamMode";
     }
     return "streamnumber";
 }
@@ -235,6 +236,12 @@ bool applyAttribute(SdpMediaSection &section, QByteArrayView line)
             section.streamNumberAttribute = equalsIgnoreCase(name, "streamnumber") ? StreamNumberAttribute::StreamNumber
                 : equalsIgnoreCase(name, "streamprofile")                          ? StreamNumberAttribute::StreamProfile
                                                                                    : StreamNumberAttribute::Stream;
+            return true;
+        }
+    } else if (equalsIgnoreCase(name, "streammode")) {
+        if (!section.streamNumber && (equalsIgnoreCase(value, "main") || equalsIgnoreCase(value, "sub"))) {
+            section.streamNumber = equalsIgnoreCase(value, "sub") ? 1 : 0;
+            section.streamNumberAttribute = StreamNumberAttribute::StreamMode;
             return true;
         }
     } else if (equalsIgnoreCase(name, "downloadspeed")) {
@@ -498,9 +505,12 @@ QByteArray SessionDescription::serialize() const
             appendLine(out, 'a', "setup:", setup);
         if (section.connectionNew)
             appendLine(out, 'a', *section.connectionNew ? "connection:new" : "connection:existing");
-        if (section.streamNumber)
-            appendLine(out, 'a', streamAttributeName(section.streamNumberAttribute), ":",
-                       QByteArray::number(*section.streamNumber));
+        if (section.streamNumber) {
+            const QByteArray value = section.streamNumberAttribute == StreamNumberAttribute::StreamMode
+                ? QByteArray(*section.streamNumber == 0 ? "MAIN" : "SUB")
+                : QByteArray::number(*section.streamNumber);
+            appendLine(out, 'a', streamAttributeName(section.streamNumberAttribute), ":", value);
+        }
         if (section.downloadSpeed)
             appendLine(out, 'a', "downloadspeed:", QByteArray::number(*section.downloadSpeed));
         if (section.fileSize)

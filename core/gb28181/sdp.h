@@ -44,6 +44,7 @@ enum class StreamNumberAttribute : std::uint8_t {
     StreamNumber,  ///< a=streamnumber:N (GB/T 28181-2022)
     StreamProfile, ///< a=streamprofile:N (Dahua)
     Stream,        ///< a=stream:N
+    StreamMode,    ///< a=streamMode:MAIN|SUB (Mercury, TP-LINK): 0 main, 1 sub
 };
 
 /// `a=rtpmap:<pt> <encoding>/<clock rate>`.

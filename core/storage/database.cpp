@@ -12,6 +12,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace Vigil::Storage {
@@ -77,6 +79,10 @@ const QStringList kMigrations[] = {
         "  id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind INTEGER NOT NULL,"
         "  device_id TEXT NOT NULL DEFAULT '', args TEXT NOT NULL DEFAULT '[]')"_s,
         u"CREATE INDEX events_device ON events(device_id)"_s,
+    },
+    // 2: how a device is asked for its sub stream
+    {
+        u"ALTER TABLE devices ADD COLUMN sub_stream_attribute INTEGER NOT NULL DEFAULT 0"_s,
     },
 };
 
@@ -194,7 +200,7 @@ Result<Database::Snapshot> Database::load()
     if (!query.exec(u"SELECT id, name, manufacturer, model, firmware, reported_channels, user_agent,"
                     " gb_version, online, offline_reason, last_seen, registered_at, expires_at,"
                     " catalog_synced_at, call_id, route_address, route_port, route_transport, password,"
-                    " charset, media_transport, stream_profile FROM devices ORDER BY id"_s))
+                    " charset, media_transport, stream_profile, sub_stream_attribute FROM devices ORDER BY id"_s))
         return std::unexpected(sqlError(tr("reading devices"), query.lastError()));
     while (query.next()) {
         const auto id = DeviceId::parse(query.value(0).toString());
@@ -225,6 +231,7 @@ Result<Database::Snapshot> Database::load()
         d.settings.charset = CharsetOverride(query.value(19).toInt());
         d.settings.mediaTransport = Devices::MediaTransport(query.value(20).toInt());
         d.settings.streamProfile = Devices::StreamProfile(query.value(21).toInt());
+        d.settings.subStreamAttribute = Devices::SubStreamAttribute(std::clamp(query.value(22).toInt(), 0, 3));
         snapshot.devices.append(d);
     }
 
@@ -276,7 +283,8 @@ Result<void> Database::apply(const Devices::RegistryChanges &changes)
     upsert.prepare(u"INSERT INTO devices (id, name, manufacturer, model, firmware, reported_channels,"
                    " user_agent, gb_version, online, offline_reason, last_seen, registered_at, expires_at,"
                    " catalog_synced_at, call_id, route_address, route_port, route_transport, password, charset,"
-                   " media_transport, stream_profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                   " media_transport, stream_profile, sub_stream_attribute)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                    " ON CONFLICT(id) DO UPDATE SET name=excluded.name, manufacturer=excluded.manufacturer,"
                    " model=excluded.model, firmware=excluded.firmware,"
                    " reported_channels=excluded.reported_channels, user_agent=excluded.user_agent,"
@@ -287,7 +295,7 @@ Result<void> Database::apply(const Devices::RegistryChanges &changes)
                    " route_address=excluded.route_address, route_port=excluded.route_port,"
                    " route_transport=excluded.route_transport, password=excluded.password,"
                    " charset=excluded.charset, media_transport=excluded.media_transport,"
-                   " stream_profile=excluded.stream_profile"_s);
+                   " stream_profile=excluded.stream_profile, sub_stream_attribute=excluded.sub_stream_attribute"_s);
     for (const Devices::Device &d : changes.devices) {
         const QVariantList values{
             d.id.toString(), text(d.name), text(d.manufacturer), text(d.model), text(d.firmware),
@@ -296,7 +304,7 @@ Result<void> Database::apply(const Devices::RegistryChanges &changes)
             fromTime(d.catalogSyncedAt), text(d.registrationCallId),
             text(d.route.address.isNull() ? QString() : d.route.address.toString()),
             int(d.route.port), int(d.route.transport), text(d.settings.password), int(d.settings.charset),
-            int(d.settings.mediaTransport), int(d.settings.streamProfile)};
+            int(d.settings.mediaTransport), int(d.settings.streamProfile), int(d.settings.subStreamAttribute)};
         for (int i = 0; i < values.size(); ++i)
             upsert.bindValue(i, values.at(i));
         if (!upsert.exec())

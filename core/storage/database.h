@@ -24,7 +24,7 @@ class Database {
     Q_DECLARE_TR_FUNCTIONS(Vigil::Storage::Database)
 
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     /// Opens (creating if needed) and migrates the database at `path`.
     static Result<std::unique_ptr<Database>> open(const QString &path);

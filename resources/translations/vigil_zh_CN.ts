@@ -1043,6 +1043,30 @@
         <source>&amp;Stream:</source>
         <translation>码流(&amp;S)：</translation>
     </message>
+    <message>
+        <source>a=streamnumber (GB/T 28181-2022, Hikvision)</source>
+        <translation>a=streamnumber（GB/T 28181-2022，海康威视）</translation>
+    </message>
+    <message>
+        <source>a=streamprofile (Dahua)</source>
+        <translation>a=streamprofile（大华）</translation>
+    </message>
+    <message>
+        <source>a=stream</source>
+        <translation>a=stream</translation>
+    </message>
+    <message>
+        <source>a=streamMode (TP-LINK, Mercury)</source>
+        <translation>a=streamMode（TP-LINK、水星）</translation>
+    </message>
+    <message>
+        <source>How the request for video asks for the sub stream; vendors differ. When the sub stream shows the main stream&apos;s picture, try another.</source>
+        <translation>请求视频时如何指定子码流；各厂商写法不同。如果子码流显示的是主码流画面，请换一种试试。</translation>
+    </message>
+    <message>
+        <source>Sub stream &amp;request:</source>
+        <translation>子码流请求方式(&amp;R)：</translation>
+    </message>
 </context>
 <context>
     <name>Vigil::Ui::DeviceTreeModel</name>

@@ -169,6 +169,8 @@ private Q_SLOTS:
             dialog->transportField()->setCurrentIndex(
                 dialog->transportField()->findData(int(Devices::MediaTransport::TcpActive)));
             dialog->profileField()->setCurrentIndex(dialog->profileField()->findData(int(Devices::StreamProfile::Sub)));
+            dialog->subStreamAttributeField()->setCurrentIndex(
+                dialog->subStreamAttributeField()->findData(int(Devices::SubStreamAttribute::StreamProfile)));
             dialog->accept();
         });
         f.tree->editProperties(kNvr);
@@ -179,6 +181,7 @@ private Q_SLOTS:
         QCOMPARE(settings.charset, CharsetOverride::Gb18030);
         QCOMPARE(settings.mediaTransport, Devices::MediaTransport::TcpActive);
         QCOMPARE(settings.streamProfile, Devices::StreamProfile::Sub);
+        QCOMPARE(settings.subStreamAttribute, Devices::SubStreamAttribute::StreamProfile);
     }
 
     void addsADeviceByHand()

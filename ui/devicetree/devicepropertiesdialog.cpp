@@ -80,6 +80,17 @@ void DevicePropertiesDialog::build(bool adding)
     m_profile->addItem(tr("Sub stream"), int(Devices::StreamProfile::Sub));
     form->addRow(tr("&Stream:"), m_profile);
 
+    m_subStreamAttribute = new QComboBox(this);
+    m_subStreamAttribute->setObjectName(u"subStreamAttribute"_s);
+    m_subStreamAttribute->addItem(tr("a=streamnumber (GB/T 28181-2022, Hikvision)"),
+                                  int(Devices::SubStreamAttribute::StreamNumber));
+    m_subStreamAttribute->addItem(tr("a=streamprofile (Dahua)"), int(Devices::SubStreamAttribute::StreamProfile));
+    m_subStreamAttribute->addItem(tr("a=stream"), int(Devices::SubStreamAttribute::Stream));
+    m_subStreamAttribute->addItem(tr("a=streamMode (TP-LINK, Mercury)"), int(Devices::SubStreamAttribute::StreamMode));
+    m_subStreamAttribute->setToolTip(tr("How the request for video asks for the sub stream; vendors differ. "
+                                        "When the sub stream shows the main stream's picture, try another."));
+    form->addRow(tr("Sub stream &request:"), m_subStreamAttribute);
+
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -93,6 +104,7 @@ void DevicePropertiesDialog::setSettings(const Devices::DeviceSettings &settings
     m_charset->setCurrentIndex(m_charset->findData(int(settings.charset)));
     m_transport->setCurrentIndex(m_transport->findData(int(settings.mediaTransport)));
     m_profile->setCurrentIndex(m_profile->findData(int(settings.streamProfile)));
+    m_subStreamAttribute->setCurrentIndex(m_subStreamAttribute->findData(int(settings.subStreamAttribute)));
 }
 
 void DevicePropertiesDialog::validate()
@@ -120,6 +132,7 @@ Devices::DeviceSettings DevicePropertiesDialog::settings() const
     result.charset = CharsetOverride(m_charset->currentData().toInt());
     result.mediaTransport = Devices::MediaTransport(m_transport->currentData().toInt());
     result.streamProfile = Devices::StreamProfile(m_profile->currentData().toInt());
+    result.subStreamAttribute = Devices::SubStreamAttribute(m_subStreamAttribute->currentData().toInt());
     return result;
 }
 

@@ -32,6 +32,7 @@ public:
     QComboBox *charsetField() const noexcept { return m_charset; }
     QComboBox *transportField() const noexcept { return m_transport; }
     QComboBox *profileField() const noexcept { return m_profile; }
+    QComboBox *subStreamAttributeField() const noexcept { return m_subStreamAttribute; }
 
 private:
     void build(bool adding);
@@ -45,6 +46,7 @@ private:
     QComboBox *m_charset = nullptr;
     QComboBox *m_transport = nullptr;
     QComboBox *m_profile = nullptr;
+    QComboBox *m_subStreamAttribute = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
 

@@ -107,9 +107,13 @@ class TestLiveStreams : public QObject {
 private Q_SLOTS:
     void playsAndCloses_data();
     void playsAndCloses();
+    void playsThroughImpairments_data();
+    void playsThroughImpairments();
     void fourChannelsAtOnce();
+    void subStreamAsTheDeviceSpellsIt();
     void deviceEndsTheStream();
     void refusedInvite();
+    void closedWhileRinging();
     void unknownChannel();
     void frozenStreamIsInvitedAgain();
     void httpApi();
@@ -175,6 +179,53 @@ void TestLiveStreams::playsAndCloses()
     site.server->stop();
 }
 
+void TestLiveStreams::playsThroughImpairments_data()
+{
+    QTest::addColumn<Devices::MediaTransport>("transport");
+    QTest::addColumn<double>("loss");
+    QTest::addColumn<double>("reorder");
+    QTest::addColumn<bool>("tcpCorrupt");
+    QTest::newRow("UDP 3% reordered, 2% twice") << Devices::MediaTransport::Udp << 0.0 << 3.0 << false;
+    QTest::newRow("UDP 1% lost, 3% reordered") << Devices::MediaTransport::Udp << 1.0 << 3.0 << false;
+    QTest::newRow("TCP passive, corrupted framing") << Devices::MediaTransport::TcpPassive << 0.0 << 0.0 << true;
+    QTest::newRow("TCP active, corrupted framing") << Devices::MediaTransport::TcpActive << 0.0 << 0.0 << true;
+}
+
+void TestLiveStreams::playsThroughImpairments()
+{
+    // A camera on a poor network: the stream keeps playing, the losses show in its health,
+    // and nothing asks the camera again.
+    QFETCH(Devices::MediaTransport, transport);
+    QFETCH(double, loss);
+    QFETCH(double, reorder);
+    QFETCH(bool, tcpCorrupt);
+    Site site;
+    QVERIFY(site.start(
+        [&](SimulatorConfig &config) {
+            config.mediaFaults.lossPercent = loss;
+            config.mediaFaults.reorderPercent = reorder;
+            config.mediaFaults.duplicatePercent = loss > 0 ? 0.0 : 2.0;
+            config.mediaFaults.tcpCorrupt = tcpCorrupt;
+            config.mediaFaults.seed = 4242;
+        },
+        44000));
+    Gb::StreamOptions options;
+    options.transport = transport;
+    const auto opened = await(site.server->openStream(site.channel, options));
+    QVERIFY(opened);
+    QVERIFY2(site.waitFor(*opened, [](const auto &s) { return s.health.framesDecoded >= 75; }), qPrintable(site.describe(*opened)));
+    const Gb::StreamStatus status = *site.status(*opened);
+    QCOMPARE(status.state, Gb::SessionState::Playing);
+    QCOMPARE(status.reinvites, 0);
+    if (reorder > 0)
+        QVERIFY(status.health.packetsReordered > 0);
+    if (loss > 0)
+        QVERIFY(status.health.packetsLost > 0);
+    if (tcpCorrupt)
+        QVERIFY2(status.health.resyncs > 0 || status.health.packetsInvalid > 0, qPrintable(site.describe(*opened)));
+    site.server->stop();
+}
+
 void TestLiveStreams::fourChannelsAtOnce()
 {
     // An NVR's four channels opened together (a 2x2 layout restored at start-up) all play on,
@@ -210,6 +261,28 @@ void TestLiveStreams::fourChannelsAtOnce()
     site.server->stop();
 }
 
+void TestLiveStreams::subStreamAsTheDeviceSpellsIt()
+{
+    // A device set to the sub stream with Dahua's attribute is asked with a=streamprofile:1.
+    Site site;
+    QVERIFY(site.start({}, 43800));
+    const DeviceId device = site.simulator->devices().front()->id();
+    Devices::DeviceSettings settings;
+    settings.streamProfile = Devices::StreamProfile::Sub;
+    settings.subStreamAttribute = Devices::SubStreamAttribute::StreamProfile;
+    QVERIFY(await(site.server->setDevice(device, settings)));
+    const auto opened = await(site.server->openStream(site.channel));
+    QVERIFY(opened);
+    QVERIFY2(site.waitFor(*opened, [](const auto &s) { return s.state == Gb::SessionState::Playing; }),
+             qPrintable(site.describe(*opened)));
+    QCOMPARE(site.status(*opened)->profile, Devices::StreamProfile::Sub);
+    const auto &calls = site.simulator->devices().front()->calls();
+    QCOMPARE(calls.size(), 1);
+    QCOMPARE(calls.front().offer.streamNumber, 1);
+    QCOMPARE(calls.front().offer.streamNumberAttribute, Gb::StreamNumberAttribute::StreamProfile);
+    site.server->stop();
+}
+
 void TestLiveStreams::deviceEndsTheStream()
 {
     Site site;
@@ -240,6 +313,27 @@ void TestLiveStreams::refusedInvite()
     const QString error = site.status(*opened)->error;
     QVERIFY2(error.contains(u"488"_s), qPrintable(error));
     QVERIFY2(error.contains(u"transport"_s), qPrintable(error)); // says what to try
+    site.server->stop();
+}
+
+void TestLiveStreams::closedWhileRinging()
+{
+    // The operator closes the tile while a busy NVR has not answered yet: the INVITE is
+    // cancelled (CANCEL, 487) and no stream starts afterwards.
+    Site site;
+    QVERIFY(site.start([](SimulatorConfig &config) { config.faults.inviteAnswerDelayMs = 4000; }, 42500));
+    QSignalSpy started(site.simulator.get(), &Simulator::streamStarted);
+    const auto opened = await(site.server->openStream(site.channel));
+    QVERIFY(opened);
+    const auto &calls = site.simulator->devices().front()->calls();
+    QTRY_COMPARE_WITH_TIMEOUT(calls.size(), qsizetype(1), kTimeoutMs);
+    QCOMPARE(site.status(*opened)->state, Gb::SessionState::Inviting);
+    site.server->closeStream(*opened);
+    QTRY_VERIFY_WITH_TIMEOUT(calls.isEmpty(), 2000); // long before the device would answer
+    QVERIFY(!site.status(*opened));
+    QTest::qWait(4500); // past the answer the device would have given
+    QCOMPARE(started.size(), 0);
+    QVERIFY(calls.isEmpty());
     site.server->stop();
 }
 

@@ -140,6 +140,41 @@ private Q_SLOTS:
         QVERIFY(written.contains("a=setup:passive\r\na=connection:new\r\na=streamprofile:1\r\n"));
     }
 
+    void subStreamAttributes_data()
+    {
+        QTest::addColumn<int>("attribute");
+        QTest::addColumn<QByteArray>("line");
+        QTest::newRow("GB 2022") << int(StreamNumberAttribute::StreamNumber) << QByteArray("a=streamnumber:1\r\n");
+        QTest::newRow("Dahua") << int(StreamNumberAttribute::StreamProfile) << QByteArray("a=streamprofile:1\r\n");
+        QTest::newRow("stream") << int(StreamNumberAttribute::Stream) << QByteArray("a=stream:1\r\n");
+        QTest::newRow("TP-LINK") << int(StreamNumberAttribute::StreamMode) << QByteArray("a=streamMode:SUB\r\n");
+    }
+
+    void subStreamAttributes()
+    {
+        // Each vendor's spelling of "the sub stream" is written after the other attributes
+        // and read back as stream 1 with the same spelling.
+        QFETCH(int, attribute);
+        QFETCH(QByteArray, line);
+        MediaSdp offer = MediaSdp::offer(SdpSessionName::Play, "34020000002000000001", QHostAddress(u"10.0.0.5"_s),
+                                         30000, Devices::MediaTransport::Udp, Ssrc::make(false, "3402000000", 7));
+        offer.streamNumber = 1;
+        offer.streamNumberAttribute = StreamNumberAttribute(attribute);
+        const QByteArray written = offer.serialize();
+        const QByteArray expected = QByteArray("a=rtpmap:99 H265/90000\r\n").append(line).append("y=0200000007\r\n");
+        QVERIFY2(written.contains(expected), written.constData());
+        const auto parsed = MediaSdp::parse(written);
+        QVERIFY(parsed);
+        QCOMPARE(parsed->streamNumber, 1);
+        QCOMPARE(parsed->streamNumberAttribute, StreamNumberAttribute(attribute));
+
+        // The main stream in TP-LINK's spelling.
+        const auto main = MediaSdp::parse(QByteArray(written).replace("streamMode:SUB", "streamMode:MAIN"));
+        QVERIFY(main);
+        if (StreamNumberAttribute(attribute) == StreamNumberAttribute::StreamMode)
+            QCOMPARE(main->streamNumber, 0);
+    }
+
     void answersEachTransport_data()
     {
         QTest::addColumn<int>("transport");

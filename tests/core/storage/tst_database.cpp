@@ -27,8 +27,8 @@ private Q_SLOTS:
         const QDateTime expires = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch() + 3600000, Qt::UTC);
         registry.markRegistered(id, route, expires, u"call-1"_s, u"NVR"_s, u"3.0"_s);
         registry.setDeviceInfo(id, u"一号楼 NVR"_s, u"Hikvision"_s, u"DS-7608"_s, u"V4.1"_s, 8);
-        registry.setSettings(id, DeviceSettings{u"12345678"_s, CharsetOverride::Gb18030,
-                                                MediaTransport::TcpActive, StreamProfile::Sub});
+        registry.setSettings(id, DeviceSettings{u"12345678"_s, CharsetOverride::Gb18030, MediaTransport::TcpActive,
+                                                StreamProfile::Sub, SubStreamAttribute::StreamMode});
         Channel c;
         c.id = u"34020000001310000001"_s;
         c.name = u"东门入口"_s;
@@ -64,6 +64,8 @@ private Q_SLOTS:
         QCOMPARE(d.registrationExpiresAt, expires);
         QCOMPARE(d.settings.password, u"12345678"_s);
         QCOMPARE(d.settings.mediaTransport, MediaTransport::TcpActive);
+        QCOMPARE(d.settings.streamProfile, StreamProfile::Sub);
+        QCOMPARE(d.settings.subStreamAttribute, SubStreamAttribute::StreamMode);
         const auto channels = snapshot->channels.value(id);
         QCOMPARE(channels.size(), 2);
         QCOMPARE(channels.at(0), region);
@@ -105,6 +107,59 @@ private Q_SLOTS:
         QCOMPARE(loaded->last().args.at(1), u"wrong password 20"_s);
         QVERIFY((*db)->pruneEvents(3));
         QCOMPARE((*db)->loadEvents(100)->size(), 3);
+    }
+
+    void upgradesSchemaOne()
+    {
+        // A database from the first release: its devices and settings survive the upgrade,
+        // and the sub stream request takes its default.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"vigil.db"_s);
+        {
+            auto raw = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"raw1"_s);
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(u"CREATE TABLE devices (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',"
+                           " manufacturer TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',"
+                           " firmware TEXT NOT NULL DEFAULT '', reported_channels INTEGER NOT NULL DEFAULT 0,"
+                           " user_agent TEXT NOT NULL DEFAULT '', gb_version TEXT NOT NULL DEFAULT '',"
+                           " online INTEGER NOT NULL DEFAULT 0, offline_reason INTEGER NOT NULL DEFAULT 1,"
+                           " last_seen INTEGER, registered_at INTEGER, expires_at INTEGER, catalog_synced_at INTEGER,"
+                           " call_id TEXT NOT NULL DEFAULT '', route_address TEXT NOT NULL DEFAULT '',"
+                           " route_port INTEGER NOT NULL DEFAULT 0, route_transport INTEGER NOT NULL DEFAULT 0,"
+                           " password TEXT NOT NULL DEFAULT '', charset INTEGER NOT NULL DEFAULT 0,"
+                           " media_transport INTEGER NOT NULL DEFAULT 0, stream_profile INTEGER NOT NULL DEFAULT 0)"_s));
+            QVERIFY(q.exec(u"CREATE TABLE channels (device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,"
+                           " id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL DEFAULT '',"
+                           " kind INTEGER NOT NULL DEFAULT 0, manufacturer TEXT NOT NULL DEFAULT '',"
+                           " model TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '',"
+                           " civil_code TEXT NOT NULL DEFAULT '', block TEXT NOT NULL DEFAULT '',"
+                           " address TEXT NOT NULL DEFAULT '', parent_id TEXT NOT NULL DEFAULT '',"
+                           " business_group_id TEXT NOT NULL DEFAULT '', parental INTEGER NOT NULL DEFAULT 0,"
+                           " online INTEGER NOT NULL DEFAULT 1, ptz_type INTEGER NOT NULL DEFAULT 0,"
+                           " longitude REAL, latitude REAL, ip_address TEXT NOT NULL DEFAULT '',"
+                           " port INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (device_id, id))"_s));
+            QVERIFY(q.exec(u"CREATE TABLE events (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind INTEGER NOT NULL,"
+                           " device_id TEXT NOT NULL DEFAULT '', args TEXT NOT NULL DEFAULT '[]')"_s));
+            QVERIFY(q.exec(u"INSERT INTO devices (id, name, password, media_transport, stream_profile)"
+                           " VALUES ('34020000001320000007', '门卫室', 'secret', 1, 1)"_s));
+            QVERIFY(q.exec(u"PRAGMA user_version=1"_s));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(u"raw1"_s);
+        auto db = Database::open(path);
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        QCOMPARE((*db)->schemaVersion(), Database::kSchemaVersion);
+        const auto snapshot = (*db)->load();
+        QVERIFY(snapshot);
+        QCOMPARE(snapshot->devices.size(), 1);
+        const Device &d = snapshot->devices.first();
+        QCOMPARE(d.name, u"门卫室"_s);
+        QCOMPARE(d.settings.password, u"secret"_s);
+        QCOMPARE(d.settings.mediaTransport, MediaTransport::TcpPassive);
+        QCOMPARE(d.settings.streamProfile, StreamProfile::Sub);
+        QCOMPARE(d.settings.subStreamAttribute, SubStreamAttribute::StreamNumber);
     }
 
     void refusesNewerSchema()
