@@ -16,7 +16,9 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -39,6 +41,13 @@ void describe(QCommandLineParser &parser)
     parser.addOption(QCommandLineOption(
         u"open-channels"_s,
         QCoreApplication::translate("main", "Open the video channels of devices as they appear, in free tiles.")));
+    parser.addOption(QCommandLineOption(
+        u"screenshot"_s,
+        QCoreApplication::translate("main", "Save a picture of the window to FILE after --screenshot-delay seconds, then quit."),
+        u"FILE"_s));
+    parser.addOption(QCommandLineOption(u"screenshot-delay"_s,
+                                        QCoreApplication::translate("main", "Seconds before --screenshot (default 10)."),
+                                        u"S"_s, u"10"_s));
 }
 
 /// --open-channels: the video channels of a device go into free tiles as its catalog comes in
@@ -140,6 +149,16 @@ int main(int argc, char *argv[])
                          Qt::QueuedConnection);
     }
     window->show();
+    if (parser.isSet(u"screenshot"_s)) {
+        // For the docs: the window as it is after a while (tiles playing), then a normal exit.
+        const QString file = parser.value(u"screenshot"_s);
+        const int delayMs = std::clamp(parser.value(u"screenshot-delay"_s).toInt(), 0, 3600) * 1000;
+        QTimer::singleShot(delayMs, window.get(), [&window, file] {
+            if (!window->grab().save(file))
+                qCritical("cannot write the screenshot %s", qPrintable(file));
+            QApplication::quit();
+        });
+    }
     const int status = app.exec();
     window.reset(); // the window reads the registry: close it before the server goes
     server.stop();

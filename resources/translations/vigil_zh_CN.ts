@@ -2100,5 +2100,13 @@ Retrying in %2 s</source>
         <source>Open the video channels of devices as they appear, in free tiles.</source>
         <translation>设备出现时，在空闲画面中自动打开其视频通道。</translation>
     </message>
+    <message>
+        <source>Save a picture of the window to FILE after --screenshot-delay seconds, then quit.</source>
+        <translation>在 --screenshot-delay 秒后将窗口截图保存到 FILE，然后退出。</translation>
+    </message>
+    <message>
+        <source>Seconds before --screenshot (default 10).</source>
+        <translation>--screenshot 之前等待的秒数（默认 10）。</translation>
+    </message>
 </context>
 </TS>

@@ -10,10 +10,13 @@
 #include "simulateddevice.h"
 #include "uitestsupport.h"
 #include "simulator.h"
+#include "ptz/ptzpanel.h"
+#include "ptzstate.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
 #include "video/videoview.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
 #include <QSignalSpy>
@@ -36,7 +39,7 @@ struct LiveConsole {
     std::unique_ptr<Simulator> simulator;
     QString channel;
 
-    bool start(std::uint16_t firstMediaPort, bool media = true)
+    bool start(std::uint16_t firstMediaPort, bool media = true, int freezeAfterMs = 0)
     {
         const Gb::GbServer::Options options = CamSim::Test::loopbackServer(data.path(), firstMediaPort, 100);
         server = std::make_unique<Gb::GbServer>(options);
@@ -51,6 +54,7 @@ struct LiveConsole {
 
         SimulatorConfig config = CamSim::Test::loopbackIpc(server->sipPort());
         config.mediaEnabled = media;
+        config.mediaFaults.freezeAfterMs = freezeAfterMs;
         simulator = std::make_unique<Simulator>(config);
         if (!simulator->start())
             return false;
@@ -89,7 +93,9 @@ class TestConsoleLive : public QObject {
 private Q_SLOTS:
     void initTestCase() { UiTest::isolateSettings(); }
     void playsInATile();
+    void ptzPanelSteersTheCamera();
     void refusedStreamSaysWhy();
+    void frozenCameraShowsStalledThenRecovers();
 };
 
 void TestConsoleLive::playsInATile()
@@ -123,6 +129,29 @@ void TestConsoleLive::playsInATile()
     QTRY_VERIFY_WITH_TIMEOUT(console.simulator->devices().front()->calls().isEmpty(), kTimeoutMs);
 }
 
+void TestConsoleLive::ptzPanelSteersTheCamera()
+{
+    // Holding "up" in the PTZ panel tilts the camera's head up; letting go stops it.
+    LiveConsole console;
+    QVERIFY(console.start(43300));
+    QSignalSpy applied(console.simulator.get(), &Simulator::ptzCommandApplied);
+    Ui::VideoGrid *grid = console.window->videoGrid();
+    const int index = grid->openChannel(console.channel);
+    grid->selectTile(index);
+    Ui::PtzPanel *panel = console.window->ptzPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->channelId(), console.channel, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isControllable(), kTimeoutMs);
+    QAbstractButton *up = panel->button(u"up"_s);
+    QVERIFY(up && up->isEnabled());
+    QTest::mousePress(up, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty(), kTimeoutMs);
+    QCOMPARE(applied.front().front().toString(), console.channel);
+    QCOMPARE(console.simulator->ptz(console.channel.toLatin1())->motion(), std::uint8_t(Gb::TiltUp));
+    QTest::mouseRelease(up, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(applied.size() >= 2, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(console.simulator->ptz(console.channel.toLatin1())->motion(), std::uint8_t(0), kTimeoutMs);
+}
+
 void TestConsoleLive::refusedStreamSaysWhy()
 {
     LiveConsole console;
@@ -134,6 +163,22 @@ void TestConsoleLive::refusedStreamSaysWhy()
     // The operator reads the device's answer and what to try in the tile.
     const QString text = tile->view()->overlay().stateText;
     QVERIFY2(text.contains(u"488"_s) && text.contains(u"TCP"_s), qPrintable(text));
+}
+
+void TestConsoleLive::frozenCameraShowsStalledThenRecovers()
+{
+    // The camera stops sending: the tile says so over a darkened picture within seconds
+    // (never a frozen picture passed off as live), and plays again once the server has asked
+    // the camera again.
+    LiveConsole console;
+    QVERIFY(console.start(43500, true, 2500));
+    Ui::VideoGrid *grid = console.window->videoGrid();
+    Ui::VideoTile *tile = grid->tile(grid->openChannel(console.channel));
+    QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Stalled, kTimeoutMs);
+    QVERIFY(tile->view()->overlay().dimPicture);
+    QVERIFY(!tile->view()->overlay().stateText.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
 }
 
 QTEST_MAIN(TestConsoleLive)
