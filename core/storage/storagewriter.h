@@ -49,7 +49,7 @@ private:
 
 /// Collects what changed in the registry and the event log and hands it to the storage thread
 /// in batches: structural changes (a new device, channels, settings, online state) within half a
-/// second, last-seen times every few seconds. Lives on the signalling thread, beside the
+/// second, last-seen times once a minute. Lives on the signalling thread, beside the
 /// registry it reads.
 class Persister : public QObject {
     Q_OBJECT
