@@ -6,6 +6,7 @@
 // (Xvfb renders with llvmpipe, on the CPU: with a real GPU the GUI costs much less.)
 
 #include "../ui/uitestsupport.h"
+#include "cputime.h"
 #include "video/latestframeslot.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
@@ -16,9 +17,6 @@
 #include <QThread>
 #include <QTimer>
 
-#include <sys/resource.h>
-#include <time.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -26,23 +24,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace Vigil;
+using Vigil::Bench::processCpuSeconds;
+using Vigil::Bench::threadCpuSeconds;
 
 namespace {
-
-double threadCpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-double processCpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 /// A few different 1080p pictures (moving bars), made once and published over and over.
 std::vector<std::shared_ptr<const Ui::YuvFrame>> makePictures(int count)

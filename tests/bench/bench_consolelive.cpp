@@ -1,0 +1,212 @@
+// The console with real live streams: N tiles (default 16) of a 1080p25 H.264 camera each,
+// from a vigil-camsim NVR process over loopback, through the embedded server (GbServer: INVITE,
+// RTP/PS, FFmpeg decoding) into the OpenGL tiles, for S seconds (default 20) after all tiles
+// play. Prints per tile the pictures decoded and painted per second, the CPU of the GUI thread
+// and of the whole console process (camsim is another process), and the longest time the GUI
+// thread's event loop was held up (a 1 ms timer's worst lateness).
+// Run it under a display: xvfb-run -a -s "-screen 0 1920x1080x24" bench_consolelive [tiles] [seconds]
+// (Xvfb paints with llvmpipe on the CPU, which competes with decoding on this machine.)
+
+#include "../ui/uitestsupport.h"
+#include "cputime.h"
+#include "gb28181/gbserver.h"
+#include "mainwindow.h"
+#include "serverbackend.h"
+#include "video/videogrid.h"
+#include "video/videotile.h"
+#include "video/videoview.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using namespace Vigil;
+using Vigil::Bench::processCpuSeconds;
+using Vigil::Bench::threadCpuSeconds;
+
+namespace {
+
+Ui::VideoGrid::Layout layoutFor(int tiles)
+{
+    return tiles <= 1 ? Ui::VideoGrid::Layout::One
+        : tiles <= 4  ? Ui::VideoGrid::Layout::Four
+        : tiles <= 9  ? Ui::VideoGrid::Layout::Nine
+        : tiles <= 16 ? Ui::VideoGrid::Layout::Sixteen
+                      : Ui::VideoGrid::Layout::TwentyFive;
+}
+
+[[noreturn]] void die(const QString &why)
+{
+    std::fprintf(stderr, "bench_consolelive: %s\n", qPrintable(why));
+    std::exit(1);
+}
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    UiTest::isolateSettings();
+    const int tiles = argc > 1 ? std::clamp(std::atoi(argv[1]), 1, 25) : 16;
+    const int seconds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 20;
+
+    QTemporaryDir work;
+    if (!work.isValid())
+        die(u"no temporary folder"_s);
+    // A camera-like clip: 1080p25 H.264 main profile, no B-frames, 4 Mb/s, a key frame each 2 s.
+    const QString clip = work.filePath(u"clip.h264"_s);
+    std::printf("generating a 10 s 1920x1080 25 fps H.264 clip with ffmpeg...\n");
+    if (QProcess::execute(u"ffmpeg"_s,
+                          {u"-v"_s, u"error"_s, u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=1920x1080:rate=25"_s,
+                           u"-t"_s, u"10"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s, u"-profile:v"_s,
+                           u"main"_s, u"-bf"_s, u"0"_s, u"-g"_s, u"50"_s, u"-b:v"_s, u"4M"_s, u"-f"_s, u"h264"_s, clip})
+        != 0)
+        die(u"ffmpeg could not make the clip"_s);
+
+    Gb::GbServer::Options options;
+    options.dataDir = work.filePath(u"data"_s);
+    options.config.sipBindAddress = QHostAddress::LocalHost;
+    options.config.sipPort = 0;
+    options.config.mediaAddress = QHostAddress::LocalHost;
+    options.config.mediaPortMin = 47000;
+    options.config.mediaPortMax = 47199;
+    Gb::GbServer server(options);
+    if (auto started = server.start(); !started)
+        die(started.error().message);
+    Console::ServerBackend backend(server);
+    auto window = std::make_unique<Ui::MainWindow>(backend);
+    window->resize(1920, 1080);
+    window->show();
+    Ui::VideoGrid *grid = window->videoGrid();
+    grid->setGridLayout(layoutFor(tiles));
+
+    QProcess camsim;
+    camsim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    camsim.setStandardOutputFile(QProcess::nullDevice());
+    const QString camsimPath = QDir(QCoreApplication::applicationDirPath()).filePath(u"../bin/vigil-camsim"_s);
+    camsim.start(camsimPath, {u"--server"_s, u"127.0.0.1:%1"_s.arg(server.sipPort()), u"--bind"_s, u"127.0.0.1"_s,
+                              u"--devices"_s, u"1"_s, u"--type"_s, u"nvr"_s, u"--channels"_s, QString::number(tiles),
+                              u"--media"_s, clip, u"--keepalive"_s, u"30"_s});
+    if (!camsim.waitForStarted(5000))
+        die(u"cannot start %1"_s.arg(camsimPath));
+
+    const DeviceId nvr = *DeviceId::parse(u"34020000001180000001"_s);
+    QElapsedTimer setup;
+    setup.start();
+    while (server.registry().channels(nvr).size() < tiles) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (setup.elapsed() > 30000)
+            die(u"camsim's NVR did not register with %1 channels"_s.arg(tiles));
+    }
+    const QList<Devices::Channel> channels = server.registry().channels(nvr);
+    for (int i = 0; i < tiles; ++i)
+        grid->openChannel(channels[i].id, i);
+    const auto allPlaying = [&] {
+        for (int i = 0; i < tiles; ++i)
+            if (grid->tile(i)->state() != Ui::VideoTile::State::Playing)
+                return false;
+        return true;
+    };
+    while (!allPlaying() && setup.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const qint64 toPlay = setup.elapsed();
+    // Settle for 3 s (first key frames, GL set-up), then measure.
+    QElapsedTimer settle;
+    settle.start();
+    while (settle.elapsed() < 3000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+
+    std::vector<std::uint64_t> uploads0(static_cast<std::size_t>(tiles));
+    for (int i = 0; i < tiles; ++i)
+        uploads0[std::size_t(i)] = grid->tile(i)->view()->uploadCount();
+    const auto decoded = [&] {
+        std::vector<std::uint64_t> counts(static_cast<std::size_t>(tiles));
+        const auto future = server.streams();
+        while (!future.isFinished())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        for (const Gb::StreamStatus &status : future.result()) {
+            for (int i = 0; i < tiles; ++i)
+                if (status.channelId == channels[i].id)
+                    counts[std::size_t(i)] = status.health.framesDecoded;
+        }
+        return counts;
+    };
+    const std::vector<std::uint64_t> decoded0 = decoded();
+    const double gui0 = threadCpuSeconds();
+    const double process0 = processCpuSeconds();
+
+    // The event loop's worst lateness: a 1 ms timer that notes how late it fires.
+    qint64 worstLateMs = 0;
+    std::vector<qint64> lateness;
+    QElapsedTimer beat;
+    beat.start();
+    QTimer heartbeat;
+    heartbeat.setTimerType(Qt::PreciseTimer);
+    heartbeat.setInterval(1);
+    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
+        const qint64 late = beat.restart() - 1;
+        worstLateMs = std::max(worstLateMs, late);
+        lateness.push_back(late);
+    });
+    heartbeat.start();
+    QElapsedTimer wall;
+    wall.start();
+    while (wall.elapsed() < qint64(seconds) * 1000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    heartbeat.stop();
+    const double elapsed = double(wall.elapsed()) / 1000.0;
+    const double guiCpu = (threadCpuSeconds() - gui0) / elapsed;
+    const double processCpu = (processCpuSeconds() - process0) / elapsed;
+    const std::vector<std::uint64_t> decoded1 = decoded();
+
+    std::vector<double> painted;
+    std::vector<double> decodedRate;
+    int playing = 0;
+    for (int i = 0; i < tiles; ++i) {
+        painted.push_back(double(grid->tile(i)->view()->uploadCount() - uploads0[std::size_t(i)]) / elapsed);
+        decodedRate.push_back(double(decoded1[std::size_t(i)] - decoded0[std::size_t(i)]) / elapsed);
+        playing += grid->tile(i)->state() == Ui::VideoTile::State::Playing;
+    }
+    std::sort(lateness.begin(), lateness.end());
+    const qint64 p99 = lateness.empty() ? 0 : lateness[lateness.size() * 99 / 100];
+    int over16 = 0;
+    for (qint64 late : lateness)
+        over16 += late > 16;
+
+    std::printf("%d tiles of 1920x1080 25 fps H.264 from vigil-camsim for %.1f s on %d cores (all playing after %.1f s)\n",
+                tiles, elapsed, QThread::idealThreadCount(), double(toPlay) / 1000.0);
+    std::printf("  decoded per tile   min %5.1f  median %5.1f  max %5.1f pictures/s\n",
+                *std::min_element(decodedRate.begin(), decodedRate.end()), median(decodedRate),
+                *std::max_element(decodedRate.begin(), decodedRate.end()));
+    std::printf("  painted per tile   min %5.1f  median %5.1f  max %5.1f pictures/s\n",
+                *std::min_element(painted.begin(), painted.end()), median(painted),
+                *std::max_element(painted.begin(), painted.end()));
+    std::printf("  GUI thread         %5.1f%% of one core\n", 100.0 * guiCpu);
+    std::printf("  console process    %5.1f%% of one core (receive, decode, GUI, llvmpipe)\n", 100.0 * processCpu);
+    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms\n", worstLateMs, p99, over16);
+    std::printf("  tiles playing at the end: %d of %d\n", playing, tiles);
+
+    window.reset();
+    camsim.terminate();
+    camsim.waitForFinished(5000);
+    server.stop();
+    return 0;
+}
