@@ -69,16 +69,6 @@ QString offlineReasonCode(Devices::OfflineReason reason)
     return {};
 }
 
-QString transportName(Devices::MediaTransport transport)
-{
-    switch (transport) {
-    case Devices::MediaTransport::Udp: return u"udp"_s;
-    case Devices::MediaTransport::TcpPassive: return u"tcp-passive"_s;
-    case Devices::MediaTransport::TcpActive: return u"tcp-active"_s;
-    }
-    return {};
-}
-
 QJsonObject deviceJson(const Devices::Device &d, int keepaliveCount)
 {
     const bool hasRoute = !d.route.address.isNull();
@@ -100,7 +90,7 @@ QJsonObject deviceJson(const Devices::Device &d, int keepaliveCount)
         {u"offlineReasonCode"_s, d.online ? QJsonValue() : QJsonValue(offlineReasonCode(d.offlineReason))},
         {u"userAgent"_s, d.userAgent},
         {u"gbVersion"_s, d.gbVersion},
-        {u"mediaTransport"_s, transportName(d.settings.mediaTransport)},
+        {u"mediaTransport"_s, QString(Devices::mediaTransportKey(d.settings.mediaTransport))},
         {u"streamProfile"_s, d.settings.streamProfile == Devices::StreamProfile::Main ? u"main"_s : u"sub"_s},
         {u"hasPassword"_s, !d.settings.password.isEmpty()},
     };
@@ -163,16 +153,6 @@ QJsonObject eventJson(const Devices::Event &e)
     };
 }
 
-QString transportCode(Devices::MediaTransport transport)
-{
-    switch (transport) {
-    case Devices::MediaTransport::Udp: return u"udp"_s;
-    case Devices::MediaTransport::TcpPassive: return u"tcp-passive"_s;
-    case Devices::MediaTransport::TcpActive: return u"tcp-active"_s;
-    }
-    return {};
-}
-
 QJsonObject streamJson(const Gb::StreamStatus &s)
 {
     const Media::StreamHealth &h = s.health;
@@ -182,8 +162,8 @@ QJsonObject streamJson(const Gb::StreamStatus &s)
         {u"deviceId"_s, s.device.toString()},
         {u"state"_s, QString(Gb::sessionStateName(s.state))},
         {u"error"_s, s.error.isEmpty() ? QJsonValue() : QJsonValue(s.error)},
-        {u"transport"_s, transportCode(s.transport)},
-        {u"profile"_s, s.profile == Devices::StreamProfile::Sub ? u"sub"_s : u"main"_s},
+        {u"transport"_s, QString(Devices::mediaTransportKey(s.transport))},
+        {u"profile"_s, QString(Devices::streamProfileKey(s.profile))},
         {u"ssrc"_s, QStringLiteral("%1").arg(s.ssrc, 10, 10, QLatin1Char('0'))},
         {u"reinvites"_s, s.reinvites},
         {u"openedAt"_s, time(s.openedAt)},
@@ -419,25 +399,15 @@ void ApiServer::addRoutes()
                                                         tr("The body must be a JSON object like {\"transport\": \"udp\", \"profile\": \"main\"}.")));
                           const QJsonObject o = body.object();
                           if (o.contains(u"transport"_s)) {
-                              const QString t = o.value(u"transport"_s).toString();
-                              if (t == u"udp"_s)
-                                  options.transport = Devices::MediaTransport::Udp;
-                              else if (t == u"tcp-passive"_s)
-                                  options.transport = Devices::MediaTransport::TcpPassive;
-                              else if (t == u"tcp-active"_s)
-                                  options.transport = Devices::MediaTransport::TcpActive;
-                              else
+                              options.transport = Devices::mediaTransportFromKey(o.value(u"transport"_s).toString());
+                              if (!options.transport)
                                   return send(std::move(responder),
                                               errorResponse(Status::BadRequest,
                                                             tr("\"transport\" must be udp, tcp-passive or tcp-active.")));
                           }
                           if (o.contains(u"profile"_s)) {
-                              const QString profile = o.value(u"profile"_s).toString();
-                              if (profile == u"main"_s)
-                                  options.profile = Devices::StreamProfile::Main;
-                              else if (profile == u"sub"_s)
-                                  options.profile = Devices::StreamProfile::Sub;
-                              else
+                              options.profile = Devices::streamProfileFromKey(o.value(u"profile"_s).toString());
+                              if (!options.profile)
                                   return send(std::move(responder),
                                               errorResponse(Status::BadRequest, tr("\"profile\" must be main or sub.")));
                           }

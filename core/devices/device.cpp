@@ -2,6 +2,39 @@
 
 namespace Vigil::Devices {
 
+QLatin1StringView mediaTransportKey(MediaTransport transport) noexcept
+{
+    switch (transport) {
+    case MediaTransport::Udp: return QLatin1StringView("udp");
+    case MediaTransport::TcpPassive: return QLatin1StringView("tcp-passive");
+    case MediaTransport::TcpActive: return QLatin1StringView("tcp-active");
+    }
+    return QLatin1StringView("udp");
+}
+
+std::optional<MediaTransport> mediaTransportFromKey(QStringView key) noexcept
+{
+    for (const MediaTransport transport : {MediaTransport::Udp, MediaTransport::TcpPassive, MediaTransport::TcpActive}) {
+        if (key == mediaTransportKey(transport))
+            return transport;
+    }
+    return std::nullopt;
+}
+
+QLatin1StringView streamProfileKey(StreamProfile profile) noexcept
+{
+    return profile == StreamProfile::Sub ? QLatin1StringView("sub") : QLatin1StringView("main");
+}
+
+std::optional<StreamProfile> streamProfileFromKey(QStringView key) noexcept
+{
+    for (const StreamProfile profile : {StreamProfile::Main, StreamProfile::Sub}) {
+        if (key == streamProfileKey(profile))
+            return profile;
+    }
+    return std::nullopt;
+}
+
 ChannelKind Channel::kindOf(QStringView id) noexcept
 {
     if (id.size() >= 2 && id.size() <= 8 && id.size() % 2 == 0) {

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringView>
 
 #include <cstdint>
 #include <optional>
@@ -31,8 +32,17 @@ enum class MediaTransport : std::uint8_t {
     TcpActive,  ///< the device listens, we connect
 };
 
+/// "udp", "tcp-passive", "tcp-active": how settings files and the HTTP API spell a transport.
+QLatin1StringView mediaTransportKey(MediaTransport transport) noexcept;
+/// The transport a key names; empty for anything else (case matters, as in the files).
+std::optional<MediaTransport> mediaTransportFromKey(QStringView key) noexcept;
+
 /// Which of a camera's encoder streams to ask for.
 enum class StreamProfile : std::uint8_t { Main, Sub };
+
+/// "main", "sub": how the HTTP API spells a profile.
+QLatin1StringView streamProfileKey(StreamProfile profile) noexcept;
+std::optional<StreamProfile> streamProfileFromKey(QStringView key) noexcept;
 
 /// How an INVITE asks for the sub stream: one extra SDP attribute, which vendors spell
 /// differently (gb28181.md §6). The main stream is asked for with no attribute at all.

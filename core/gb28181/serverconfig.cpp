@@ -159,12 +159,8 @@ Result<void> ServerConfig::load(const QVariantMap &settings)
     }
     if (settings.contains(u"media/transport"_s)) {
         const QString transport = text(u"media/transport"_s);
-        if (transport == u"udp"_s)
-            defaultMediaTransport = Devices::MediaTransport::Udp;
-        else if (transport == u"tcp-passive"_s)
-            defaultMediaTransport = Devices::MediaTransport::TcpPassive;
-        else if (transport == u"tcp-active"_s)
-            defaultMediaTransport = Devices::MediaTransport::TcpActive;
+        if (const auto parsed = Devices::mediaTransportFromKey(transport))
+            defaultMediaTransport = *parsed;
         else
             return fail(ErrorCode::InvalidArgument,
                         tr("Setting media/transport must be udp, tcp-passive or tcp-active, not \"%1\".")
@@ -198,10 +194,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(u"registrar/query-on-register"_s, queryOnRegister);
     settings.setValue(u"media/ip"_s, mediaAddress.isNull() ? QString() : mediaAddress.toString());
     settings.setValue(u"media/ports"_s, u"%1-%2"_s.arg(mediaPortMin).arg(mediaPortMax));
-    const char16_t *transport = defaultMediaTransport == Devices::MediaTransport::Udp ? u"udp"
-        : defaultMediaTransport == Devices::MediaTransport::TcpPassive                ? u"tcp-passive"
-                                                                                      : u"tcp-active";
-    settings.setValue(u"media/transport"_s, QString::fromUtf16(transport));
+    settings.setValue(u"media/transport"_s, QString(Devices::mediaTransportKey(defaultMediaTransport)));
 }
 
 } // namespace Vigil::Gb

@@ -40,6 +40,19 @@ class TestDeviceRegistry : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void settingKeys()
+    {
+        // What settings files and the HTTP API write, and read back; nothing else is accepted.
+        for (const MediaTransport t : {MediaTransport::Udp, MediaTransport::TcpPassive, MediaTransport::TcpActive})
+            QCOMPARE(mediaTransportFromKey(QString(mediaTransportKey(t))), t);
+        QCOMPARE(mediaTransportKey(MediaTransport::TcpPassive), QLatin1StringView("tcp-passive"));
+        QVERIFY(!mediaTransportFromKey(u"TCP"));
+        QVERIFY(!mediaTransportFromKey(u""));
+        QCOMPARE(streamProfileFromKey(u"sub"), StreamProfile::Sub);
+        QCOMPARE(streamProfileKey(StreamProfile::Main), QLatin1StringView("main"));
+        QVERIFY(!streamProfileFromKey(u"high"));
+    }
+
     void registrationBringsDeviceOnline()
     {
         DeviceRegistry registry;
