@@ -334,12 +334,7 @@ void MediaSessions::onInviteEvent(StreamId id, const Sip::ClientEvent &event)
         return;
     if (event.kind == Kind::Final && event.response.statusCode() < 300) {
         if (!session || event.afterCancel || session->answered) {
-            // Accepted after we gave up on it: the call exists anyway. ACK it and hang up.
-            if (auto dialog = Sip::Dialog::fromInviteResponse(event.response, event.peer)) {
-                m_service.transactions().sendAck(dialog->ack(), dialog->peer());
-                (void)m_service.transactions().sendRequest(dialog->request(Sip::Method::Bye), dialog->peer(),
-                                                           [](const Sip::ClientEvent &) {});
-            }
+            endOrphanCall(event.response, event.peer); // accepted after we gave up on it
             return;
         }
         session->answered = true;
@@ -513,16 +508,6 @@ QList<StreamStatus> MediaSessions::streams() const
     return all;
 }
 
-Result<QByteArray> MediaSessions::snapshot(StreamId id) const
-{
-    const Session *session = find(id);
-    if (!session)
-        return fail(ErrorCode::NotFound, tr("There is no stream %1.").arg(id));
-    if (!session->stream)
-        return fail(ErrorCode::NotFound, tr("The stream has no picture: %1").arg(session->error));
-    return session->stream->snapshot();
-}
-
 Result<Media::VideoFrame> MediaSessions::latestFrame(StreamId id) const
 {
     const Session *session = find(id);
@@ -565,10 +550,16 @@ void MediaSessions::handleStrayResponse(const Sip::SipMessage &response, const S
             return;
         }
     }
-    // A dialog we no longer have: ACK it and end it, or the device streams into the void.
+    endOrphanCall(response, peer);
+}
+
+void MediaSessions::endOrphanCall(const Sip::SipMessage &response, const Sip::Peer &peer)
+{
+    // The call exists on the device although no stream wants it: ACK and BYE, or the device
+    // streams into the void.
     if (auto dialog = Sip::Dialog::fromInviteResponse(response, peer)) {
-        (void)m_service.transactions().sendAck(dialog->ack(), peer);
-        (void)m_service.transactions().sendRequest(dialog->request(Sip::Method::Bye), peer,
+        (void)m_service.transactions().sendAck(dialog->ack(), dialog->peer());
+        (void)m_service.transactions().sendRequest(dialog->request(Sip::Method::Bye), dialog->peer(),
                                                    [](const Sip::ClientEvent &) {});
     }
 }

@@ -92,8 +92,6 @@ public:
     void close(StreamId id);
     std::optional<StreamStatus> status(StreamId id) const;
     QList<StreamStatus> streams() const;
-    /// The newest picture of a stream as JPEG (encoded on the calling thread).
-    Result<QByteArray> snapshot(StreamId id) const;
     /// The newest decoded picture of a stream; an error when there is none yet.
     Result<Media::VideoFrame> latestFrame(StreamId id) const;
 
@@ -125,6 +123,8 @@ private:
     void onStall(StreamId id);
     void failSession(Session &session, const QString &reason);
     void hangUp(Session &session);
+    /// ACKs a 2xx to an INVITE no stream wants any more and ends that call with BYE.
+    void endOrphanCall(const Sip::SipMessage &response, const Sip::Peer &peer);
     void setState(Session &session, SessionState state, const QString &error = {});
     Ssrc allocateSsrc();
     QHostAddress mediaAddressFor(const Sip::Peer &route) const;
