@@ -156,18 +156,36 @@ void GbServer::stop()
     m_running = false;
 }
 
-QFuture<Result<StreamId>> GbServer::openStream(const QString &channelId, StreamOptions options)
+template <typename T, typename Work>
+QFuture<T> GbServer::onService(T whenStopped, Work work)
 {
-    auto promise = newPromise<Result<StreamId>>();
+    auto promise = newPromise<T>();
     if (!m_running) {
-        settle(promise, Result<StreamId>(std::unexpected(notRunning())));
+        settle(promise, std::move(whenStopped));
         return promise->future();
     }
     GbService *service = m_service;
-    m_threads->signalling.post([service, channelId, options = std::move(options), promise]() mutable {
-        settle(promise, service->media().open(channelId, std::move(options)));
+    m_threads->signalling.post([service, promise, work = std::move(work)]() mutable {
+        work(*service, [promise](T value) { settle(promise, std::move(value)); });
     });
     return promise->future();
+}
+
+namespace {
+
+template <typename T>
+Result<T> stopped()
+{
+    return std::unexpected(notRunning());
+}
+
+} // namespace
+
+QFuture<Result<StreamId>> GbServer::openStream(const QString &channelId, StreamOptions options)
+{
+    return onService(stopped<StreamId>(), [channelId, options = std::move(options)](GbService &service, auto done) mutable {
+        done(service.media().open(channelId, std::move(options)));
+    });
 }
 
 void GbServer::closeStream(StreamId id)
@@ -180,124 +198,57 @@ void GbServer::closeStream(StreamId id)
 
 QFuture<std::optional<StreamStatus>> GbServer::streamStatus(StreamId id)
 {
-    auto promise = newPromise<std::optional<StreamStatus>>();
-    if (!m_running) {
-        settle(promise, std::optional<StreamStatus>());
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, id, promise] { settle(promise, service->media().status(id)); });
-    return promise->future();
+    return onService(std::optional<StreamStatus>(), [id](GbService &service, auto done) { done(service.media().status(id)); });
 }
 
 QFuture<QList<StreamStatus>> GbServer::streams()
 {
-    auto promise = newPromise<QList<StreamStatus>>();
-    if (!m_running) {
-        settle(promise, QList<StreamStatus>());
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, promise] { settle(promise, service->media().streams()); });
-    return promise->future();
+    return onService(QList<StreamStatus>(), [](GbService &service, auto done) { done(service.media().streams()); });
 }
 
 QFuture<Result<Media::VideoFrame>> GbServer::latestFrame(StreamId id)
 {
-    auto promise = newPromise<Result<Media::VideoFrame>>();
-    if (!m_running) {
-        settle(promise, Result<Media::VideoFrame>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, id, promise] { settle(promise, service->media().latestFrame(id)); });
-    return promise->future();
+    return onService(stopped<Media::VideoFrame>(),
+                     [id](GbService &service, auto done) { done(service.media().latestFrame(id)); });
 }
 
 QFuture<Result<int>> GbServer::refreshCatalog(const DeviceId &device)
 {
-    auto promise = newPromise<Result<int>>();
-    if (!m_running) {
-        settle(promise, Result<int>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, device, promise] {
-        service->refreshCatalog(device, [promise](Result<int> result) { settle(promise, std::move(result)); });
-    });
-    return promise->future();
+    return onService(stopped<int>(), [device](GbService &service, auto done) { service.refreshCatalog(device, done); });
 }
 
 QFuture<Result<DeviceInfoResponse>> GbServer::queryDeviceInfo(const DeviceId &device)
 {
-    auto promise = newPromise<Result<DeviceInfoResponse>>();
-    if (!m_running) {
-        settle(promise, Result<DeviceInfoResponse>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, device, promise] {
-        service->queryDeviceInfo(device, [promise](Result<DeviceInfoResponse> r) { settle(promise, std::move(r)); });
-    });
-    return promise->future();
+    return onService(stopped<DeviceInfoResponse>(),
+                     [device](GbService &service, auto done) { service.queryDeviceInfo(device, done); });
 }
 
 QFuture<Result<DeviceStatusResponse>> GbServer::queryDeviceStatus(const DeviceId &device)
 {
-    auto promise = newPromise<Result<DeviceStatusResponse>>();
-    if (!m_running) {
-        settle(promise, Result<DeviceStatusResponse>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, device, promise] {
-        service->queryDeviceStatus(device, [promise](Result<DeviceStatusResponse> r) { settle(promise, std::move(r)); });
-    });
-    return promise->future();
+    return onService(stopped<DeviceStatusResponse>(),
+                     [device](GbService &service, auto done) { service.queryDeviceStatus(device, done); });
 }
 
 QFuture<Result<void>> GbServer::ptz(const QString &channelId, const PtzCommand &command)
 {
-    auto promise = newPromise<Result<void>>();
-    if (!m_running) {
-        settle(promise, Result<void>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, channelId, command, promise] {
-        service->sendPtz(channelId, command, [promise](Result<void> r) { settle(promise, std::move(r)); });
-    });
-    return promise->future();
+    return onService(stopped<void>(),
+                     [channelId, command](GbService &service, auto done) { service.sendPtz(channelId, command, done); });
 }
 
 QFuture<Result<void>> GbServer::setDevice(const DeviceId &device, const Devices::DeviceSettings &settings)
 {
-    auto promise = newPromise<Result<void>>();
-    if (!m_running) {
-        settle(promise, Result<void>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, device, settings, promise] {
-        service->setDevice(device, settings);
-        settle(promise, Result<void>());
+    return onService(stopped<void>(), [device, settings](GbService &service, auto done) {
+        service.setDevice(device, settings);
+        done(Result<void>());
     });
-    return promise->future();
 }
 
 QFuture<Result<void>> GbServer::removeDevice(const DeviceId &device)
 {
-    auto promise = newPromise<Result<void>>();
-    if (!m_running) {
-        settle(promise, Result<void>(std::unexpected(notRunning())));
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, device, promise] {
-        service->removeDevice(device);
-        settle(promise, Result<void>());
+    return onService(stopped<void>(), [device](GbService &service, auto done) {
+        service.removeDevice(device);
+        done(Result<void>());
     });
-    return promise->future();
 }
 
 QFuture<Result<void>> GbServer::applyConfig(const ServerConfig &config)
@@ -328,14 +279,7 @@ QFuture<Result<void>> GbServer::applyConfig(const ServerConfig &config)
 
 QFuture<GbServiceStats> GbServer::stats()
 {
-    auto promise = newPromise<GbServiceStats>();
-    if (!m_running) {
-        settle(promise, GbServiceStats{});
-        return promise->future();
-    }
-    GbService *service = m_service;
-    m_threads->signalling.post([service, promise] { settle(promise, service->stats()); });
-    return promise->future();
+    return onService(GbServiceStats{}, [](GbService &service, auto done) { done(service.stats()); });
 }
 
 } // namespace Vigil::Gb

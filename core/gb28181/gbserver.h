@@ -85,6 +85,10 @@ Q_SIGNALS:
 
 private:
     class Threads;
+    /// Runs `work(service, done)` on the signalling thread; the future gets what `done` is
+    /// given there, or `whenStopped` at once when the server does not run.
+    template <typename T, typename Work>
+    QFuture<T> onService(T whenStopped, Work work);
     Options m_options;
     std::unique_ptr<Threads> m_threads;
     Devices::DeviceRegistry *m_registry = nullptr; ///< lives on the signalling thread
