@@ -8,13 +8,13 @@
 // (Xvfb paints with llvmpipe on the CPU, which competes with decoding on this machine.)
 
 #include "../ui/uitestsupport.h"
-#include "cputime.h"
 #include "gb28181/gbserver.h"
 #include "mainwindow.h"
 #include "serverbackend.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
 #include "video/videoview.h"
+#include "benchutil.h"
 
 #include <QApplication>
 #include <QDir>
@@ -34,6 +34,8 @@ using namespace Vigil;
 using Vigil::Bench::processCpuSeconds;
 using Vigil::Bench::threadCpuSeconds;
 
+using Vigil::Bench::median;
+
 namespace {
 
 Ui::VideoGrid::Layout layoutFor(int tiles)
@@ -49,14 +51,6 @@ Ui::VideoGrid::Layout layoutFor(int tiles)
 {
     std::fprintf(stderr, "bench_consolelive: %s\n", qPrintable(why));
     std::exit(1);
-}
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 } // namespace

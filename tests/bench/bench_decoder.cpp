@@ -18,6 +18,7 @@
 #include "../core/media/ffmpeg/mediafixtures.h"
 
 #include "media/ffmpeg/videodecoder.h"
+#include "benchutil.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -38,32 +39,11 @@ using namespace Vigil::Media;
 using namespace Vigil::Media::Testing;
 using namespace Qt::StringLiterals;
 
+using Vigil::Bench::cpuSeconds;
+using Vigil::Bench::threadCpuSeconds;
+using Vigil::Bench::median;
+
 namespace {
-
-double seconds(const timeval &t)
-{
-    return double(t.tv_sec) + double(t.tv_usec) / 1e6;
-}
-
-double cpuSeconds(int who)
-{
-    rusage usage{};
-    getrusage(who, &usage);
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-double threadCpuSeconds()
-{
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0 : values[values.size() / 2];
-}
 
 double percentile(std::vector<double> values, double p)
 {

@@ -7,6 +7,7 @@
 // Usage: bench_psdemuxer [FILE.mpg]
 
 #include "media/psdemuxer.h"
+#include "benchutil.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -21,6 +22,8 @@
 
 using namespace Vigil::Media;
 
+using Vigil::Bench::median;
+
 namespace {
 
 volatile std::size_t g_sink; // keeps the optimiser from dropping the work
@@ -34,12 +37,6 @@ bool runFfmpeg(const QStringList &arguments)
                               QStringLiteral("-nostdin")}
                       + arguments);
     return process.waitForFinished(600000) && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 enum class Touch { ViewsOnly, EveryByte };

@@ -16,6 +16,7 @@
 #include "sip/messagebuilder.h"
 #include "sip/sipmessage.h"
 #include "transport/siptransport.h"
+#include "benchutil.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -34,6 +35,8 @@
 
 using namespace Vigil;
 using namespace Qt::StringLiterals;
+
+using Vigil::Bench::median;
 
 namespace {
 
@@ -155,13 +158,6 @@ Round runRound(const std::vector<QByteArray> &messages, std::uint16_t port, Coun
     const double seconds = double(counters.lastNs.load() - counters.firstNs.load()) / 1e9;
     round.ratePerSec = seconds > 0 ? (round.handled - 1) / seconds : 0;
     return round;
-}
-
-template <typename T>
-T median(std::vector<T> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 void report(const char *mode, const std::vector<Round> &rounds, int count)

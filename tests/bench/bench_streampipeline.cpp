@@ -23,6 +23,7 @@
 #include "media/psmuxer.h"
 #include "media/rtppacketizer.h"
 #include "media/streamsession.h"
+#include "benchutil.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -49,15 +50,10 @@ using namespace Vigil::Media::Testing;
 using namespace Qt::StringLiterals;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+using Vigil::Bench::cpuSeconds;
+using Vigil::Bench::threadCpuSeconds;
 
-double cpuSeconds(int who)
-{
-    rusage usage{};
-    getrusage(who, &usage);
-    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
+namespace {
 
 /// CPU seconds of this process's threads, by thread name.
 std::map<QString, double> threadCpuByName()
@@ -82,13 +78,6 @@ double percentile(std::vector<double> values, double p)
         return 0;
     std::sort(values.begin(), values.end());
     return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
-}
-
-double threadCpuSeconds()
-{
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
 
 struct FrameTimes {

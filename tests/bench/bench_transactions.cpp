@@ -11,6 +11,7 @@
 #include "sip/messagebuilder.h"
 #include "sip/sipmessage.h"
 #include "sip/transactionlayer.h"
+#include "benchutil.h"
 
 #include <QCoreApplication>
 
@@ -23,6 +24,8 @@
 #include <vector>
 
 using namespace Vigil::Sip;
+
+using Vigil::Bench::median;
 
 namespace {
 
@@ -105,12 +108,6 @@ MessageBuilder query(int i)
               "<DeviceID>34020000001320000001</DeviceID>\r\n</Query>\r\n",
               "Application/MANSCDP+xml");
     return b;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 const Peer kDevice{QHostAddress(QStringLiteral("198.51.100.23")), 40122, TransportKind::Udp, 0, 0};

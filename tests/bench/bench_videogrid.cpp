@@ -6,7 +6,7 @@
 // (Xvfb renders with llvmpipe, on the CPU: with a real GPU the GUI costs much less.)
 
 #include "../ui/uitestsupport.h"
-#include "cputime.h"
+#include "benchutil.h"
 #include "video/latestframeslot.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
