@@ -95,6 +95,7 @@ void MainWindow::build()
     welcomeLayout->addWidget(m_welcomeDetails);
     welcomeLayout->addStretch();
     m_grid = new VideoGrid(m_backend, m_central);
+    m_grid->setAutomaticStreams(ConsoleSettings::load(QSettings()).automaticStreams);
     m_central->addWidget(m_welcome);
     m_central->addWidget(m_grid);
     setCentralWidget(m_central);
@@ -307,7 +308,9 @@ void MainWindow::openSettings()
     SettingsDialog dialog(before, console, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    dialog.consoleSettings().save(settings);
+    const ConsoleSettings edited = dialog.consoleSettings();
+    edited.save(settings);
+    m_grid->setAutomaticStreams(edited.automaticStreams);
     const Gb::ServerConfig after = dialog.serverConfig();
     if (after.serverId == before.serverId && after.domain == before.domain && after.password == before.password
         && after.sipBindAddress == before.sipBindAddress && after.sipPort == before.sipPort

@@ -8,6 +8,7 @@
 #include "localization.h"
 #include "mainwindow.h"
 #include "ptz/ptzpanel.h"
+#include "settings/consolesettings.h"
 #include "uitestsupport.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
@@ -18,6 +19,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolBar>
@@ -211,6 +213,30 @@ private Q_SLOTS:
         QCOMPARE(window.videoGrid()->tile(8)->profile(), Devices::StreamProfile::Sub);
         QCOMPARE(backend.openCount(), 2);
         QVERIFY(!window.findChild<QDockWidget *>(u"eventDock"_s)->isVisible());
+    }
+
+    void gridFollowsTheStreamSetting()
+    {
+        UiTest::TestBackend backend;
+        addSite(backend);
+        QSettings settings;
+        Ui::ConsoleSettings console = Ui::ConsoleSettings::load(settings);
+        console.automaticStreams = false;
+        console.save(settings);
+        {
+            MainWindow window(backend);
+            QVERIFY(!window.videoGrid()->automaticStreams());
+            window.videoGrid()->setGridLayout(Ui::VideoGrid::Layout::Sixteen);
+            window.videoGrid()->openChannel(cameraId(1), 9);
+            QCOMPARE(backend.openStreamFor(cameraId(1))->profile, Devices::StreamProfile::Main);
+        }
+        console.automaticStreams = true;
+        console.save(settings);
+        MainWindow window(backend);
+        QVERIFY(window.videoGrid()->automaticStreams());
+        window.videoGrid()->setGridLayout(Ui::VideoGrid::Layout::Sixteen);
+        window.videoGrid()->openChannel(cameraId(1), 9);
+        QCOMPARE(backend.openStreamFor(cameraId(1))->profile, Devices::StreamProfile::Sub);
     }
 
     void speaksChinese()

@@ -9,6 +9,7 @@
 #include "uitestsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -50,6 +51,7 @@ private Q_SLOTS:
         Ui::ConsoleSettings console;
         console.theme = Ui::Theme::Dark;
         console.snapshotFolder = u"/tmp/shots"_s;
+        console.automaticStreams = false;
         SettingsDialog dialog(config, console);
         QCOMPARE(dialog.serverIdField()->text(), u"34020000002000000001"_s);
         QCOMPARE(dialog.domainField()->text(), u"3402000000"_s);
@@ -63,6 +65,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.themeField()->currentData().toInt(), int(Ui::Theme::Dark));
         QCOMPARE(dialog.languageField()->currentData().toInt(), int(Ui::Language::System));
         QCOMPARE(dialog.snapshotFolderField()->text(), u"/tmp/shots"_s);
+        QVERIFY(!dialog.automaticStreamsField()->isChecked());
         QVERIFY(dialog.errors().isEmpty());
         QVERIFY(okEnabled(dialog));
         QCOMPARE(dialog.serverConfig().sipPort, 15060);
@@ -150,6 +153,8 @@ private Q_SLOTS:
         console.theme = Ui::Theme::Light;
         console.snapshotFolder = u"/srv/snapshots"_s;
         console.snapshotFormat = Ui::SnapshotFormat::Png;
+        QVERIFY(console.automaticStreams); // on for operators who never looked
+        console.automaticStreams = false;
         console.save(settings);
         QCOMPARE(Ui::ConsoleSettings::load(settings), console);
         QCOMPARE(Ui::Localization::localeFor(Ui::Language::Chinese).name(), u"zh_CN"_s);

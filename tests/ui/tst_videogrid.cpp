@@ -270,6 +270,107 @@ private Q_SLOTS:
         QCOMPARE(f.grid->openStreamCount(), 9);
     }
 
+    void automaticStreamsFollowTheTileSize()
+    {
+        using Devices::StreamProfile;
+        Fixture f;
+        QVERIFY(f.grid->automaticStreams());
+        const auto profileOf = [&f](int camera) {
+            auto *opened = f.backend.openStreamFor(cameraId(camera));
+            return opened ? opened->profile : StreamProfile(0xff);
+        };
+        f.grid->setGridLayout(Layout::Four);
+        f.grid->openChannel(cameraId(1), 0);
+        QCOMPARE(profileOf(1), StreamProfile::Main);
+
+        // Nine tiles are a third of the grid wide: the stream is re-opened as the sub stream.
+        f.grid->setGridLayout(Layout::Nine);
+        QCOMPARE(f.grid->tile(0)->profile(), StreamProfile::Sub);
+        QCOMPARE(f.grid->tile(0)->profileChoice(), VideoTile::ProfileChoice::Automatic);
+        QCOMPARE(profileOf(1), StreamProfile::Sub);
+        QCOMPARE(f.backend.openCount(), 1);
+        f.grid->openChannel(cameraId(2), 4);
+        QCOMPARE(profileOf(2), StreamProfile::Sub);
+
+        // Maximized, a tile plays the main stream; restored, the sub stream again. The other
+        // tiles keep theirs.
+        f.grid->toggleMaximized(4);
+        QCOMPARE(profileOf(2), StreamProfile::Main);
+        QCOMPARE(profileOf(1), StreamProfile::Sub);
+        f.grid->toggleMaximized(4);
+        QCOMPARE(profileOf(2), StreamProfile::Sub);
+
+        // 1+5: the large tile plays the main stream; swapped tiles take the stream of their place.
+        f.grid->setGridLayout(Layout::OnePlusFive);
+        QCOMPARE(profileOf(1), StreamProfile::Main);
+        QCOMPARE(profileOf(2), StreamProfile::Sub);
+        f.grid->swapTiles(4, 0);
+        QCOMPARE(f.grid->tile(0)->channelId(), cameraId(2));
+        QCOMPARE(profileOf(2), StreamProfile::Main);
+        QCOMPARE(profileOf(1), StreamProfile::Sub);
+
+        // The operator's choice holds until the layout changes.
+        f.grid->tile(4)->setProfile(StreamProfile::Main);
+        QCOMPARE(f.grid->tile(4)->profileChoice(), VideoTile::ProfileChoice::Operator);
+        f.grid->openChannel(cameraId(3), 1);
+        QCOMPARE(profileOf(1), StreamProfile::Main);
+        QCOMPARE(profileOf(3), StreamProfile::Sub);
+        f.grid->setGridLayout(Layout::Sixteen);
+        QCOMPARE(profileOf(1), StreamProfile::Sub);
+        QCOMPARE(profileOf(2), StreamProfile::Sub);
+
+        // Off: tiles keep what they play, and channels open with the main stream.
+        f.grid->setAutomaticStreams(false);
+        f.grid->openChannel(cameraId(4), 5);
+        QCOMPARE(profileOf(4), StreamProfile::Main);
+        f.grid->setGridLayout(Layout::TwentyFive);
+        QCOMPARE(profileOf(4), StreamProfile::Main);
+        QCOMPARE(profileOf(1), StreamProfile::Sub);
+        // On again: applied at once.
+        f.grid->setAutomaticStreams(true);
+        QCOMPARE(profileOf(4), StreamProfile::Sub);
+        f.grid->setGridLayout(Layout::One);
+        QCOMPARE(profileOf(2), StreamProfile::Main);
+        QCOMPARE(f.backend.openCount(), 1);
+    }
+
+    void refusedSubStreamFallsBackToTheMainStream()
+    {
+        using Devices::StreamProfile;
+        Fixture f;
+        f.grid->setGridLayout(Layout::Nine);
+        // A camera without a sub stream answers the INVITE with an error.
+        f.backend.initialStreamState = Ui::LiveStream::State::Failed;
+        f.grid->openChannel(cameraId(1), 0);
+        VideoTile *tile = f.grid->tile(0);
+        QCOMPARE(f.backend.streams.size(), 2);
+        QCOMPARE(f.backend.streams[0].profile, StreamProfile::Sub);
+        QCOMPARE(f.backend.streams[1].profile, StreamProfile::Main);
+        QVERIFY(tile->subStreamRefused());
+        QCOMPARE(tile->profile(), StreamProfile::Main);
+        // The main stream failed too (the device is broken): that failure is shown and retried.
+        QCOMPARE(tile->state(), VideoTile::State::Failed);
+
+        // Automatic choices keep the main stream for this channel...
+        f.backend.initialStreamState = Ui::LiveStream::State::Connecting;
+        f.grid->setGridLayout(Layout::Sixteen);
+        QCOMPARE(tile->profile(), StreamProfile::Main);
+        // ...but the operator may still ask for the sub stream, and another channel starts afresh.
+        tile->setProfile(StreamProfile::Sub);
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Sub);
+        f.grid->openChannel(cameraId(2), 0);
+        QVERIFY(!tile->subStreamRefused());
+        QCOMPARE(f.backend.openStreamFor(cameraId(2))->profile, StreamProfile::Sub);
+
+        // A sub stream that played and then failed is retried as it was, not replaced.
+        f.publish(cameraId(2));
+        QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
+        f.backend.openStreamFor(cameraId(2))->stream->setState(Ui::LiveStream::State::Failed, u"Connection lost."_s);
+        QCOMPARE(tile->state(), VideoTile::State::Failed);
+        QCOMPARE(tile->profile(), StreamProfile::Sub);
+        QVERIFY(!tile->subStreamRefused());
+    }
+
     void restoresLayoutAndChannels()
     {
         {

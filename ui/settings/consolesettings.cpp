@@ -27,6 +27,7 @@ ConsoleSettings ConsoleSettings::load(const QSettings &settings)
     result.snapshotFolder = settings.value(u"console/snapshot-folder"_s).toString();
     if (settings.value(u"console/snapshot-format"_s).toString() == u"png"_s)
         result.snapshotFormat = SnapshotFormat::Png;
+    result.automaticStreams = settings.value(u"console/automatic-streams"_s, true).toBool();
     return result;
 }
 
@@ -53,6 +54,7 @@ void ConsoleSettings::save(QSettings &settings) const
     settings.setValue(u"console/snapshot-folder"_s, snapshotFolder);
     settings.setValue(u"console/snapshot-format"_s,
                       snapshotFormat == SnapshotFormat::Png ? u"png"_s : u"jpeg"_s);
+    settings.setValue(u"console/automatic-streams"_s, automaticStreams);
 }
 
 QString ConsoleSettings::defaultSnapshotFolder()

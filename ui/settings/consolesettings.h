@@ -22,6 +22,9 @@ struct ConsoleSettings {
     Theme theme = Theme::System;
     QString snapshotFolder; ///< empty: "Vigil" in the user's pictures folder
     SnapshotFormat snapshotFormat = SnapshotFormat::Jpeg;
+    /// Tiles smaller than half the grid play cameras' sub streams, larger and maximised tiles
+    /// their main streams (VideoGrid::setAutomaticStreams()).
+    bool automaticStreams = true;
 
     static ConsoleSettings load(const QSettings &settings);
     void save(QSettings &settings) const;

@@ -4,6 +4,7 @@
 #include "localaddresses.h"
 #include "localization.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -146,6 +147,10 @@ SettingsDialog::SettingsDialog(const Gb::ServerConfig &config, const ConsoleSett
     m_snapshotFormat->addItem(u"PNG"_s, int(SnapshotFormat::Png));
     m_snapshotFormat->setCurrentIndex(m_snapshotFormat->findData(int(console.snapshotFormat)));
     addField(consoleForm, m_snapshotFormat, u"snapshotFormat"_s);
+    m_automaticStreams = new QCheckBox(consolePage);
+    m_automaticStreams->setObjectName(u"automaticStreams"_s);
+    m_automaticStreams->setChecked(console.automaticStreams);
+    consoleForm->addRow(QString(), m_automaticStreams);
     m_tabs->addTab(consolePage, QString());
 
     m_restartNote = new QLabel(this);
@@ -209,6 +214,10 @@ void SettingsDialog::retranslate()
     m_transport->setItemText(1, tr("TCP passive (the device connects to us)"));
     m_transport->setItemText(2, tr("TCP active (we connect to the device)"));
     m_language->setItemText(0, tr("Automatic (system language)"));
+    m_automaticStreams->setText(tr("Play &sub streams in small tiles"));
+    m_automaticStreams->setToolTip(tr("Tiles smaller than half the grid (layouts of 9 tiles and more) ask cameras "
+                                      "for their sub stream, which takes far less network and CPU; large and "
+                                      "maximized tiles play the main stream."));
     m_theme->setItemText(0, tr("System"));
     m_theme->setItemText(1, tr("Light"));
     m_theme->setItemText(2, tr("Dark"));
@@ -267,6 +276,7 @@ ConsoleSettings SettingsDialog::consoleSettings() const
     console.theme = Theme(m_theme->currentData().toInt());
     console.snapshotFolder = m_snapshotFolder->text().trimmed();
     console.snapshotFormat = SnapshotFormat(m_snapshotFormat->currentData().toInt());
+    console.automaticStreams = m_automaticStreams->isChecked();
     return console;
 }
 

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QMap>
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
@@ -47,6 +48,7 @@ public:
     QComboBox *themeField() const noexcept { return m_theme; }
     QLineEdit *snapshotFolderField() const noexcept { return m_snapshotFolder; }
     QComboBox *snapshotFormatField() const noexcept { return m_snapshotFormat; }
+    QCheckBox *automaticStreamsField() const noexcept { return m_automaticStreams; }
     QDialogButtonBox *buttons() const noexcept { return m_buttons; }
 
 public Q_SLOTS:
@@ -82,6 +84,7 @@ private:
     QComboBox *m_theme = nullptr;
     QLineEdit *m_snapshotFolder = nullptr;
     QComboBox *m_snapshotFormat = nullptr;
+    QCheckBox *m_automaticStreams = nullptr;
     QLabel *m_restartNote = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

@@ -235,6 +235,8 @@ void VideoGrid::setGridLayout(Layout layout)
     m_layout = layout;
     m_maximized = -1;
     const int count = tileCount();
+    // Streams first, so that tiles coming into the layout open the right one straight away.
+    applyAutomaticProfiles();
     for (int i = 0; i < kMaxTiles; ++i)
         m_tiles[std::size_t(i)]->setActive(i < count);
     if (m_selected >= count)
@@ -295,11 +297,43 @@ void VideoGrid::toggleMaximized(int index)
     m_maximized = m_maximized >= 0 ? -1 : index;
     if (m_maximized >= 0)
         selectTile(index);
+    applyAutomaticProfiles(index);
     relayout();
     updateActions();
 }
 
-int VideoGrid::openChannel(const QString &channelId, int tileIndex, Devices::StreamProfile profile)
+void VideoGrid::setAutomaticStreams(bool on)
+{
+    if (on == m_automaticStreams)
+        return;
+    m_automaticStreams = on;
+    applyAutomaticProfiles();
+}
+
+Devices::StreamProfile VideoGrid::automaticProfile(int index) const
+{
+    if (index == m_maximized)
+        return Devices::StreamProfile::Main;
+    const QList<Cell> layoutCells = cells(m_layout);
+    if (index < 0 || index >= layoutCells.size())
+        return Devices::StreamProfile::Main;
+    return 2 * layoutCells[index].span >= gridSize(m_layout) ? Devices::StreamProfile::Main
+                                                             : Devices::StreamProfile::Sub;
+}
+
+void VideoGrid::applyAutomaticProfiles(int index)
+{
+    if (!m_automaticStreams)
+        return;
+    const int count = tileCount();
+    for (int i = 0; i < count; ++i) {
+        VideoTile *t = m_tiles[std::size_t(i)];
+        if ((index < 0 || i == index) && !t->channelId().isEmpty())
+            t->setProfile(automaticProfile(i), VideoTile::ProfileChoice::Automatic);
+    }
+}
+
+int VideoGrid::openChannel(const QString &channelId, int tileIndex, std::optional<Devices::StreamProfile> profile)
 {
     if (channelId.isEmpty())
         return -1;
@@ -325,10 +359,18 @@ int VideoGrid::openChannel(const QString &channelId, int tileIndex, Devices::Str
     if (tileIndex >= count)
         return -1;
     if (m_maximized >= 0 && m_maximized != tileIndex) {
+        const int restored = m_maximized;
         m_maximized = -1;
+        applyAutomaticProfiles(restored);
         relayout();
     }
-    m_tiles[std::size_t(tileIndex)]->setChannel(channelId, profile);
+    if (profile)
+        m_tiles[std::size_t(tileIndex)]->setChannel(channelId, *profile);
+    else if (m_automaticStreams)
+        m_tiles[std::size_t(tileIndex)]->setChannel(channelId, automaticProfile(tileIndex),
+                                                    VideoTile::ProfileChoice::Automatic);
+    else
+        m_tiles[std::size_t(tileIndex)]->setChannel(channelId);
     selectTile(tileIndex);
     return tileIndex;
 }
@@ -376,6 +418,8 @@ void VideoGrid::swapTiles(int from, int to)
     std::swap(m_tiles[std::size_t(from)], m_tiles[std::size_t(to)]);
     m_tiles[std::size_t(from)]->setIndex(from);
     m_tiles[std::size_t(to)]->setIndex(to);
+    applyAutomaticProfiles(from);
+    applyAutomaticProfiles(to);
     const int count = tileCount();
     m_tiles[std::size_t(from)]->setActive(from < count);
     m_tiles[std::size_t(to)]->setActive(to < count);
@@ -438,7 +482,10 @@ void VideoGrid::restoreState(QSettings &settings)
         }
         const auto profile = entry.section(u';', 1, 1) == u"sub"_s ? Devices::StreamProfile::Sub
                                                                   : Devices::StreamProfile::Main;
-        m_tiles[std::size_t(i)]->setChannel(id, profile);
+        if (m_automaticStreams && i < tileCount())
+            m_tiles[std::size_t(i)]->setChannel(id, automaticProfile(i), VideoTile::ProfileChoice::Automatic);
+        else
+            m_tiles[std::size_t(i)]->setChannel(id, profile);
     }
     selectTile(std::clamp(settings.value(u"grid/selected"_s, 0).toInt(), 0, tileCount() - 1));
 }

@@ -78,11 +78,24 @@ public:
     int maximizedIndex() const noexcept { return m_maximized; }
     void toggleMaximized(int index);
 
+    /// Whether the grid chooses each tile's stream by the tile's size (ConsoleSettings::
+    /// automaticStreams): tiles at least half as wide as the grid — layouts 1 and 4, the large
+    /// tile of 1+5 and 1+7, a maximized tile — play the main stream, smaller ones the sub
+    /// stream. The grid chooses when a channel is opened without a stream profile, when the
+    /// layout changes, when tiles swap and when a tile is maximized or restored; a choice the
+    /// operator makes in a tile's menu holds until then. Off: tiles play what they were given,
+    /// the main stream unless told otherwise. Switching it on applies it at once.
+    bool automaticStreams() const noexcept { return m_automaticStreams; }
+    void setAutomaticStreams(bool on);
+    /// The stream the automatic choice gives tile `index` in the current layout.
+    Devices::StreamProfile automaticProfile(int index) const;
+
     /// Opens `channelId` in tile `tileIndex`, or (with -1) in the selected tile when it is
     /// free, else in the first free tile, else in the selected one. A channel already shown
-    /// is not opened twice: its tile is selected. Returns the tile used, or -1.
+    /// is not opened twice: its tile is selected. Without a profile, the grid chooses (see
+    /// automaticStreams()). Returns the tile used, or -1.
     int openChannel(const QString &channelId, int tileIndex = -1,
-                    Devices::StreamProfile profile = Devices::StreamProfile::Main);
+                    std::optional<Devices::StreamProfile> profile = std::nullopt);
     /// Opens several channels: the first in `firstTile` (-1: where openChannel() would put
     /// it), the others in the free tiles after it.
     void openChannels(const QStringList &channelIds, int firstTile = -1);
@@ -127,6 +140,8 @@ private:
     void refreshAllChannelInfo();
     void scheduleInfoRefresh();
     void tick();
+    /// Gives tile `index` (every tile of the layout with -1) its automatic stream, when on.
+    void applyAutomaticProfiles(int index = -1);
     void showContextMenu(int index, const QPoint &globalPos);
     /// The tile next to `index` in an arrow key's direction, or -1.
     int neighbour(int index, Qt::Key direction) const;
@@ -137,6 +152,7 @@ private:
     Layout m_layout = Layout::Four;
     int m_selected = 0;
     int m_maximized = -1;
+    bool m_automaticStreams = true;
     QTimer *m_tickTimer = nullptr;
     QTimer *m_infoTimer = nullptr;
     QActionGroup *m_layoutGroup = nullptr;

@@ -4,6 +4,7 @@
 #include "consolebackend.h"
 #include "devices/deviceregistry.h"
 #include "format.h"
+#include "uilogging.h"
 #include "videoview.h"
 
 #include <QActionGroup>
@@ -90,8 +91,13 @@ void VideoTile::setActive(bool active)
     syncStream();
 }
 
-void VideoTile::setChannel(const QString &channelId, Devices::StreamProfile profile)
+void VideoTile::setChannel(const QString &channelId, Devices::StreamProfile profile, ProfileChoice choice)
 {
+    if (channelId != m_channelId)
+        m_subStreamRefused = false;
+    if (choice == ProfileChoice::Automatic && m_subStreamRefused)
+        profile = Devices::StreamProfile::Main;
+    m_profileChoice = choice;
     if (channelId == m_channelId && profile == m_profile && !m_failed)
         return;
     closeStream();
@@ -122,8 +128,11 @@ void VideoTile::clearChannel()
     Q_EMIT channelChanged(m_index);
 }
 
-void VideoTile::setProfile(Devices::StreamProfile profile)
+void VideoTile::setProfile(Devices::StreamProfile profile, ProfileChoice choice)
 {
+    if (choice == ProfileChoice::Automatic && m_subStreamRefused)
+        profile = Devices::StreamProfile::Main;
+    m_profileChoice = choice;
     if (profile == m_profile)
         return;
     m_profile = profile;
@@ -239,6 +248,9 @@ void VideoTile::onStreamStateChanged()
         return;
     const LiveStream::State streamState = m_stream->state();
     if (streamState == LiveStream::State::Failed || streamState == LiveStream::State::Ended) {
+        // Cameras without a sub stream refuse it (or fail it before a picture): play the main one.
+        const bool subRefused = streamState == LiveStream::State::Failed && !m_hasFrame
+            && m_profile == Devices::StreamProfile::Sub && m_profileChoice == ProfileChoice::Automatic;
         m_failureReason = m_stream->reason().isEmpty()
             ? (streamState == LiveStream::State::Ended ? tr("The device ended the stream.") : tr("The stream failed."))
             : m_stream->reason();
@@ -256,6 +268,16 @@ void VideoTile::onStreamStateChanged()
         m_stalled = false;
         m_failed = true;
         m_view->setFrame(nullptr);
+        if (subRefused) {
+            qCInfo(lcUi).noquote() << u"channel %1 has no sub stream (%2): playing its main stream"_s.arg(
+                m_channelId, m_failureReason);
+            m_subStreamRefused = true;
+            m_profile = Devices::StreamProfile::Main;
+            m_failed = false;
+            m_failureReason.clear();
+            m_retryCount = 0;
+            syncStream();
+        }
         updateState();
         Q_EMIT channelChanged(m_index);
         return;
@@ -402,7 +424,8 @@ QStringList VideoTile::statsLines() const
     const auto &frame = m_view->frame();
     if (frame)
         lines.append(tr("%1 × %2").arg(frame->width()).arg(frame->height()));
-    lines.append(tr("%1 fps").arg(m_frameRate, 0, 'f', 1));
+    lines.append(tr("%1 fps").arg(m_frameRate, 0, 'f', 1) + u"  "_s
+                 + (m_profile == Devices::StreamProfile::Main ? tr("main stream") : tr("sub stream")));
     if (m_stream) {
         const StreamStats &stats = m_stream->stats();
         QString line = stats.codec.isEmpty() ? tr("Unknown codec") : stats.codec;

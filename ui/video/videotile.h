@@ -71,10 +71,25 @@ public:
     bool isActive() const noexcept { return m_active; }
     void setActive(bool active);
 
+    /// Who chose a tile's stream profile.
+    enum class ProfileChoice : std::uint8_t {
+        Operator,  ///< kept until the operator or a new channel changes it
+        Automatic, ///< the grid's choice by tile size (VideoGrid::automaticProfile())
+    };
+    Q_ENUM(ProfileChoice)
+
     /// Shows `channelId` (replacing what was there) with the given stream profile.
-    void setChannel(const QString &channelId, Devices::StreamProfile profile = Devices::StreamProfile::Main);
+    void setChannel(const QString &channelId, Devices::StreamProfile profile = Devices::StreamProfile::Main,
+                    ProfileChoice choice = ProfileChoice::Operator);
     void clearChannel();
-    void setProfile(Devices::StreamProfile profile);
+    /// Switches to another stream of the channel (re-opens the stream when it changes).
+    /// An automatic sub stream the camera refused (the stream failed before its first picture)
+    /// falls back to the main stream, and automatic choices ask for the main stream from then
+    /// on, until the tile gets another channel.
+    void setProfile(Devices::StreamProfile profile, ProfileChoice choice = ProfileChoice::Operator);
+    ProfileChoice profileChoice() const noexcept { return m_profileChoice; }
+    /// The camera refused the sub stream this tile asked for automatically.
+    bool subStreamRefused() const noexcept { return m_subStreamRefused; }
     /// Re-reads the channel's name and whether it and its device are online from the
     /// registry (done when the channel is set; VideoGrid calls it when the registry changes).
     void refreshChannelInfo();
@@ -152,6 +167,8 @@ private:
     bool m_online = true;
     QString m_offlineReason;
     Devices::StreamProfile m_profile = Devices::StreamProfile::Main;
+    ProfileChoice m_profileChoice = ProfileChoice::Operator;
+    bool m_subStreamRefused = false;
     bool m_active = false;
     bool m_selected = false;
     bool m_dropTarget = false;
