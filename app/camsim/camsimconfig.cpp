@@ -105,6 +105,21 @@ QList<DeviceConfig> SimulatorConfig::deviceConfigs() const
     return devices;
 }
 
+MediaFiles SimulatorConfig::mediaFiles() const
+{
+    MediaFiles files{videoPath, subVideoPath, audioPath};
+    if (files.video.isEmpty()) {
+        files.video = demoMediaPath(kDemoVideoFile);
+        if (files.audio.isEmpty())
+            files.audio = demoMediaPath(kDemoAudioFile);
+        if (files.subVideo.isEmpty())
+            files.subVideo = demoMediaPath(kDemoSubVideoFile);
+    }
+    if (files.subVideo.isEmpty())
+        files.subVideo = files.video;
+    return files;
+}
+
 QString demoMediaPath(const QString &fileName)
 {
     const QString relative = u"vigil/"_s + fileName;

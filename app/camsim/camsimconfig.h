@@ -113,6 +113,19 @@ struct DeviceConfig {
     int catalogItemsPerMessage = 4;
 };
 
+/// The clips a simulator streams, resolved from SimulatorConfig and the demo clips.
+///
+/// Without --media the demo clips play: the main one, the sub one for sub-stream INVITEs (the
+/// main one when the sub one was not built) and the demo audio unless --audio names other
+/// audio. A --media clip without --sub-media serves both streams: a clip of the user's is never
+/// paired with the demo's. A --sub-media clip serves the sub stream in either case (without
+/// --media and without the demo clip, Simulator::start() refuses it).
+struct MediaFiles {
+    QString video;    ///< empty: none at all (no --media and no demo clip); INVITEs get 488
+    QString subVideo; ///< equal to `video` when both streams play the same clip
+    QString audio;    ///< muxed with either; empty: none
+};
+
 /// Everything vigil-camsim is told on its command line.
 struct SimulatorConfig {
     Q_DECLARE_TR_FUNCTIONS(Vigil::CamSim::SimulatorConfig)
@@ -148,6 +161,9 @@ public:
 
     /// Annex-B H.264/H.265 file streamed on INVITE; empty: the demo clip (demoMediaPath()).
     QString videoPath;
+    /// The same for INVITEs that ask for the sub stream (a=streamnumber:1 and its vendor
+    /// spellings); empty: see mediaFiles().
+    QString subVideoPath;
     /// Raw G.711 A-law audio (8 kHz mono) muxed with the video; empty: none (or the demo's).
     QString audioPath;
     /// Accept INVITEs at all (load tests without media answer 488).
@@ -157,15 +173,19 @@ public:
     Result<void> validate() const;
     /// The devices this configuration describes, IDs and Chinese names included.
     QList<DeviceConfig> deviceConfigs() const;
+    /// The files to stream once the defaults are applied (MediaFiles).
+    MediaFiles mediaFiles() const;
 };
 
 /// The demo clip built with the project (ffmpeg testsrc2 with a frame counter, 640x360,
-/// 25 fps, H.264, `share/vigil/<fileName>` next to the binaries or in the system data
-/// folders); an empty string when it is not there. The one place that knows where it lives.
+/// 25 fps, H.264, and its 320x180 sub-stream twin; `share/vigil/<fileName>` next to the
+/// binaries or in the system data folders); an empty string when it is not there. The one
+/// place that knows where it lives.
 QString demoMediaPath(const QString &fileName);
 
-/// File names of the demo clip's video and audio.
+/// File names of the demo clip's video (main and sub stream) and audio.
 inline constexpr QLatin1StringView kDemoVideoFile("demo-h264.h264");
+inline constexpr QLatin1StringView kDemoSubVideoFile("demo-sub-h264.h264");
 inline constexpr QLatin1StringView kDemoAudioFile("demo-g711a.alaw");
 
 } // namespace Vigil::CamSim

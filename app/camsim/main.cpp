@@ -196,6 +196,9 @@ int main(int argc, char *argv[])
         {u"bind"_s, u"Local address for device sockets (default any)."_s, u"address"_s},
         {u"advertise"_s, u"IP address to write in Via, Contact and SDP (default: the one facing the server)."_s, u"ip"_s},
         {u"media"_s, u"Annex-B H.264/H.265 file to stream (default: the demo clip)."_s, u"file"_s},
+        {u"sub-media"_s, u"The same for INVITEs asking for the sub stream (a=streamnumber:1 etc.; default: the --media file, "
+                         u"or the demo's sub-stream clip without --media)."_s,
+         u"file"_s},
         {u"audio"_s, u"Raw G.711 A-law file (8 kHz) to mux with the video."_s, u"file"_s},
         {u"no-media"_s, u"Answer INVITEs with 488 (signalling only)."_s},
         {u"rate"_s, u"Registrations started per second (default: all at once)."_s, u"per-second"_s, u"0"_s},
@@ -284,6 +287,7 @@ int main(int argc, char *argv[])
         die(u"--bind takes an IP address."_s);
     config.advertisedHost = parser.value(u"advertise"_s);
     config.videoPath = parser.value(u"media"_s);
+    config.subVideoPath = parser.value(u"sub-media"_s);
     config.audioPath = parser.value(u"audio"_s);
     config.mediaEnabled = !parser.isSet(u"no-media"_s);
     config.registrationsPerSec = doubleValue(u"rate"_s, 0, 1e6);

@@ -7,10 +7,10 @@ using namespace Qt::StringLiterals;
 
 namespace Vigil::CamSim {
 
-MediaEngine::MediaEngine(std::shared_ptr<const MediaSource> source, QObject *parent)
-    : QObject(parent), m_source(std::move(source)), m_thread(std::make_unique<WorkerThread>(u"camsim-media"_s))
+MediaEngine::MediaEngine(MediaSources sources, QObject *parent)
+    : QObject(parent), m_sources(std::move(sources)), m_thread(std::make_unique<WorkerThread>(u"camsim-media"_s))
 {
-    m_worker = m_thread->create<MediaWorker>(m_source);
+    m_worker = m_thread->create<MediaWorker>(m_sources);
     connect(m_worker, &MediaWorker::prepared, this, &MediaEngine::prepared);
     connect(m_worker, &MediaWorker::prepareFailed, this, [this](quint64 id, const QString &error) {
         m_live.remove(id);
@@ -53,11 +53,11 @@ void MediaEngine::stop(std::uint64_t id)
 
 // ---------------------------------------------------------------------------------------------
 
-MediaWorker::MediaWorker(std::shared_ptr<const MediaSource> source) : m_source(std::move(source)) {}
+MediaWorker::MediaWorker(MediaSources sources) : m_sources(std::move(sources)) {}
 
 void MediaWorker::open(quint64 id, const StreamSpec &spec)
 {
-    auto *streamer = new MediaStreamer(spec, m_source, this);
+    auto *streamer = new MediaStreamer(spec, m_sources.of(spec.profile), this);
     const auto port = streamer->prepare();
     if (!port) {
         delete streamer;

@@ -24,6 +24,7 @@ class MediaWorker;
 /// open() prepares a stream (binds its socket) and reports prepared() with the local port for
 /// the SDP answer, or prepareFailed(); start() begins sending; stop() ends a stream. ended()
 /// follows every stream exactly once, whether it ended by itself or by stop(), with its stats.
+/// Each stream plays the source of its StreamSpec::profile.
 ///
 /// Lives on the signalling thread. One media thread carries all streams: muxing a frame
 /// takes microseconds, so a core keeps hundreds of 2 Mbit/s streams going.
@@ -31,10 +32,10 @@ class MediaEngine : public QObject {
     Q_OBJECT
 
 public:
-    explicit MediaEngine(std::shared_ptr<const MediaSource> source, QObject *parent = nullptr);
+    explicit MediaEngine(MediaSources sources, QObject *parent = nullptr);
     ~MediaEngine() override;
 
-    const std::shared_ptr<const MediaSource> &source() const noexcept { return m_source; }
+    const MediaSources &sources() const noexcept { return m_sources; }
 
     /// Starts preparing a stream; the id names it in every later call and signal.
     std::uint64_t open(const StreamSpec &spec);
@@ -49,7 +50,7 @@ Q_SIGNALS:
     void ended(quint64 id, const QString &reason, const Vigil::CamSim::StreamStats &stats);
 
 private:
-    std::shared_ptr<const MediaSource> m_source;
+    MediaSources m_sources;
     std::unique_ptr<WorkerThread> m_thread;
     MediaWorker *m_worker = nullptr; ///< lives on m_thread
     QHash<std::uint64_t, bool> m_live;
@@ -61,7 +62,7 @@ class MediaWorker : public QObject {
     Q_OBJECT
 
 public:
-    explicit MediaWorker(std::shared_ptr<const MediaSource> source);
+    explicit MediaWorker(MediaSources sources);
 
     void open(quint64 id, const StreamSpec &spec);
     void start(quint64 id);
@@ -76,7 +77,7 @@ Q_SIGNALS:
 private:
     void remove(quint64 id, const QString &reason);
 
-    std::shared_ptr<const MediaSource> m_source;
+    MediaSources m_sources;
     QHash<quint64, MediaStreamer *> m_streams; ///< children of this
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "devices/device.h"
 #include "media/elementarystreamfile.h"
 
 #include <QCoreApplication>
@@ -28,6 +29,18 @@ public:
                                                            Media::FrameRate frameRate = {});
     /// "demo-h264.h264: H.264, 250 frames, 10.0 s; audio G.711A, 500 frames", for the log.
     QString describe() const;
+};
+
+/// What a simulator streams for each profile an INVITE can ask for; `sub` is the same object
+/// as `main` when both play one clip.
+struct MediaSources {
+    std::shared_ptr<const MediaSource> main;
+    std::shared_ptr<const MediaSource> sub;
+
+    const std::shared_ptr<const MediaSource> &of(Devices::StreamProfile profile) const noexcept
+    {
+        return profile == Devices::StreamProfile::Sub ? sub : main;
+    }
 };
 
 } // namespace Vigil::CamSim

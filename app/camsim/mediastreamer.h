@@ -49,6 +49,8 @@ struct StreamSpec {
     std::uint8_t payloadType = 96;
     MediaFaults faults; ///< faults.seed is this stream's own seed (0: random)
     QString label;      ///< for log lines: channel and SSRC
+    /// Which clip it plays (MediaSources::of()).
+    Devices::StreamProfile profile = Devices::StreamProfile::Main;
 };
 
 /// What a stream did, for logs and tests. Packets are RTP packets.

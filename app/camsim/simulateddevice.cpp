@@ -7,6 +7,7 @@
 #include "simulator.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -60,6 +61,13 @@ QByteArray formatField(const MediaSource &source)
     const Media::FrameRate rate = source.video.frameRate();
     const QByteArray fps = QByteArray::number(rate.numerator / std::max(rate.denominator, 1));
     return "v/" + codec + "//" + fps + "//" + (source.audio ? QByteArray("a/1/8/1") : QByteArray("a///"));
+}
+
+/// Sub when the offer asks for stream 1 or above in any vendor's spelling (the SDP parser
+/// reads a=streamMode:SUB as 1), else main.
+Devices::StreamProfile requestedProfile(const Gb::MediaSdp &offer)
+{
+    return offer.streamNumber.value_or(0) >= 1 ? Devices::StreamProfile::Sub : Devices::StreamProfile::Main;
 }
 
 QString sessionText(Gb::SdpSessionName session)
@@ -709,6 +717,7 @@ void SimulatedDevice::handleInvite(const Sip::IncomingRequest &request)
     call.localTag = layer().newTag();
     call.channel = target->id;
     call.offer = *offer;
+    call.profile = requestedProfile(*offer);
     const QByteArray domain = m_simulator.config().server.effectiveDomain();
     call.ssrc = offer->ssrc.value_or(Gb::Ssrc::make(offer->session != Gb::SdpSessionName::Play, domain, ++m_ssrcSerial));
     if (m_simulator.config().faults.ssrcMismatch)
@@ -729,13 +738,14 @@ void SimulatedDevice::handleInvite(const Sip::IncomingRequest &request)
     spec.ssrc = call.ssrc.value();
     spec.payloadType = std::uint8_t(answer.formats.front().payloadType);
     spec.faults = m_simulator.config().mediaFaults;
+    spec.profile = call.profile;
     ++m_streamsOpened;
     if (spec.faults.seed) // reproducible, yet different for every stream of every device
         spec.faults.seed += std::uint32_t(m_index) * 7919u + m_streamsOpened;
     spec.label = u"%1 y=%2"_s.arg(target->id.toString(), QString::fromLatin1(call.ssrc.toText()));
     call.streamId = media->open(spec);
     m_simulator.registerStream(call.streamId, *this);
-    qCInfo(lcCamsim).noquote() << u"%1 (%2): INVITE %3 %4 to %5:%6, y=%7%8"_s.arg(
+    qCInfo(lcCamsim).noquote() << u"%1 (%2): INVITE %3 %4 to %5:%6, y=%7%8, %9 stream from %10"_s.arg(
                                       target->id.toString(), target->name,
                                       sessionText(offer->session),
                                       spec.role == StreamRole::UdpSend      ? u"UDP"_s
@@ -745,7 +755,9 @@ void SimulatedDevice::handleInvite(const Sip::IncomingRequest &request)
                                       .arg(offer->port)
                                       .arg(QString::fromLatin1(call.ssrc.toText()),
                                            m_simulator.config().faults.ssrcMismatch ? u" (deliberately not the offered one)"_s
-                                                                                     : QString());
+                                                                                     : QString(),
+                                           Devices::streamProfileKey(call.profile),
+                                           QFileInfo(media->sources().of(call.profile)->videoPath).fileName());
     m_calls.append(std::move(call));
 }
 
@@ -772,7 +784,7 @@ void SimulatedDevice::streamPrepared(std::uint64_t streamId, std::uint16_t local
     }
     const QHostAddress local(QString::fromLatin1(m_simulator.localHost(m_group)));
     Gb::MediaSdp answer = Gb::MediaSdp::answerTo(call->offer, call->channel.toByteArray(), local, localPort, call->ssrc);
-    answer.format = formatField(*m_simulator.media()->source());
+    answer.format = formatField(*m_simulator.media()->sources().of(call->profile));
     answer.includeFormat = true;
 
     auto response = MessageBuilder::responseTo(call->invite.message(), 200, call->localTag);

@@ -52,7 +52,8 @@ enum class RegistrationState : std::uint8_t {
 ///   the channel's PtzState and is logged; other controls are logged.
 /// - INVITE (§6): answered 200 OK with an SDP that honours the offered transport and y= (a
 ///   MediaEngine stream prepared first, off the signalling thread), streaming from the ACK until
-///   either side's BYE; CANCEL and a missing ACK release the stream.
+///   either side's BYE; CANCEL and a missing ACK release the stream. An offer asking for the
+///   sub stream (a=streamnumber:1, streamprofile, stream, streamMode:SUB) gets the sub clip.
 /// - SignallingFaults on request.
 ///
 /// Driven by the Simulator on the signalling thread: its timers come from the simulator's
@@ -70,6 +71,7 @@ public:
         ChannelId channel;
         Gb::MediaSdp offer;
         Gb::Ssrc ssrc;
+        Devices::StreamProfile profile = Devices::StreamProfile::Main; ///< what the offer asked for
         StreamRole role = StreamRole::UdpSend;
         std::uint64_t streamId = 0;
         std::optional<Sip::Dialog> dialog; ///< once answered

@@ -47,6 +47,22 @@ QByteArray userPart(const Sip::UriView &uri)
     return uri.user.toByteArray();
 }
 
+/// Reads the main and sub clips (one source for both when they are the same file).
+Result<MediaSources> openSources(const MediaFiles &files)
+{
+    auto main = MediaSource::open(files.video, files.audio);
+    if (!main)
+        return std::unexpected(main.error());
+    qCInfo(lcCamsim).noquote() << u"media: %1"_s.arg((*main)->describe());
+    if (files.subVideo == files.video)
+        return MediaSources{*main, *main};
+    auto sub = MediaSource::open(files.subVideo, files.audio);
+    if (!sub)
+        return fail(sub.error().code, Simulator::tr("Sub-stream clip (--sub-media): %1").arg(sub.error().message));
+    qCInfo(lcCamsim).noquote() << u"sub-stream media: %1"_s.arg((*sub)->describe());
+    return MediaSources{std::move(*main), std::move(*sub)};
+}
+
 } // namespace
 
 Simulator::Simulator(SimulatorConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
@@ -73,22 +89,20 @@ Result<void> Simulator::start()
         return valid;
 
     if (m_config.mediaEnabled) {
-        QString video = m_config.videoPath;
-        QString audio = m_config.audioPath;
-        if (video.isEmpty()) {
-            video = demoMediaPath(kDemoVideoFile);
-            if (audio.isEmpty())
-                audio = demoMediaPath(kDemoAudioFile);
+        const MediaFiles files = m_config.mediaFiles();
+        if (files.video.isEmpty() && !m_config.subVideoPath.isEmpty()) {
+            return fail(ErrorCode::InvalidArgument,
+                        tr("--sub-media needs a main clip: give --media too (the demo clip %1 was not built).")
+                            .arg(kDemoVideoFile));
         }
-        if (video.isEmpty()) {
+        if (files.video.isEmpty()) {
             qCWarning(lcCamsim).noquote() << u"no media: the demo clip %1 was not built (is ffmpeg installed?) and --media "
                                              u"was not given; INVITEs will be answered 488"_s.arg(kDemoVideoFile);
         } else {
-            auto source = MediaSource::open(video, audio);
-            if (!source)
-                return std::unexpected(source.error());
-            qCInfo(lcCamsim).noquote() << u"media: %1"_s.arg((*source)->describe());
-            m_media = new MediaEngine(std::move(*source), this);
+            auto sources = openSources(files);
+            if (!sources)
+                return std::unexpected(sources.error());
+            m_media = new MediaEngine(std::move(*sources), this);
             connect(m_media, &MediaEngine::prepared, this, [this](quint64 id, quint16 port) {
                 if (SimulatedDevice *device = m_streamOwners.value(id))
                     device->streamPrepared(id, port);

@@ -1,9 +1,11 @@
 // The vigil-camsim program itself against Vigil's registrar in this process: the load mode's
-// report, a clean stop on SIGTERM (devices unregister), the demo clip as default media, and
-// clear errors for bad options.
+// report, a clean stop on SIGTERM (devices unregister), the demo clips as default media (main
+// and sub stream), and clear errors for bad options.
 
 #include "testplatform.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTest>
 
@@ -86,10 +88,30 @@ private Q_SLOTS:
         QCOMPARE(invite->status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(collector.packets().size() > 20, 10000);
         QCOMPARE(platform.bye(*invite), 200);
+
+        // The sub stream plays the demo's sub-stream clip, built next to the main one.
+        const bool subBuilt = QFileInfo::exists(QFileInfo(QStringLiteral(VIGIL_DEMO_VIDEO)).dir().filePath(u"demo-sub-h264.h264"_s));
+        RtpCollector subCollector(RtpCollector::Mode::Udp);
+        Gb::MediaSdp subOffer = Gb::MediaSdp::offer(Gb::SdpSessionName::Play, kServerId, QHostAddress::LocalHost,
+                                                    subCollector.port(), Devices::MediaTransport::Udp, Gb::Ssrc(200000002));
+        subOffer.streamNumber = 1;
+        auto subInvite = platform.invite(u"34020000001320000001"_s, u"34020000001310000001"_s, subOffer);
+        QTRY_VERIFY_WITH_TIMEOUT(subInvite->done, 10000);
+        QCOMPARE(subInvite->status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(subCollector.packets().size() > 5, 10000);
+        QCOMPARE(platform.bye(*subInvite), 200);
+
         camsim.terminate();
         QVERIFY(QTest::qWaitFor([&] { return camsim.state() == QProcess::NotRunning; }, 10000));
         const QString log = QString::fromUtf8(camsim.readAll());
         QVERIFY2(log.contains(u"media: demo-h264.h264: H.264"_s) && log.contains(u"audio demo-g711a.alaw"_s), qPrintable(log));
+        QVERIFY2(log.contains(u"main stream from demo-h264.h264"_s), qPrintable(log));
+        if (subBuilt) {
+            QVERIFY2(log.contains(u"sub-stream media: demo-sub-h264.h264: H.264"_s), qPrintable(log));
+            QVERIFY2(log.contains(u"sub stream from demo-sub-h264.h264"_s), qPrintable(log));
+        } else {
+            QVERIFY2(log.contains(u"sub stream from demo-h264.h264"_s), qPrintable(log));
+        }
     }
 
     void badOptionsSayWhatToFix_data()
@@ -102,6 +124,7 @@ private Q_SLOTS:
         QTest::newRow("base id") << QStringList{u"--base-id"_s, u"1234"_s} << u"--base-id:"_s;
         QTest::newRow("server") << QStringList{u"--server"_s, u"127.0.0.1:99999"_s} << u"--server:"_s;
         QTest::newRow("media") << QStringList{u"--media"_s, u"/nonexistent/clip.h264"_s} << u"/nonexistent/clip.h264"_s;
+        QTest::newRow("sub media") << QStringList{u"--sub-media"_s, u"/nonexistent/sub.h264"_s} << u"--sub-media"_s;
     }
 
     void badOptionsSayWhatToFix()

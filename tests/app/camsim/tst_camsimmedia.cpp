@@ -1,13 +1,17 @@
 // A simulated camera streams to a platform over loopback after INVITE: UDP, TCP passive (the
 // platform listens) and TCP active (the platform connects). The test reassembles the RTP
 // payloads into the PS the device wrote and has FFmpeg decode it: the codecs are found and
-// every frame's MD5 equals the source file's. Media faults are measured on the wire.
+// every frame's MD5 equals the source file's. Media faults are measured on the wire. An offer
+// for the sub stream, in any vendor's spelling, gets the sub-stream clip.
 
+#include "mediaengine.h"
 #include "simulateddevice.h"
 #include "simulator.h"
 #include "testplatform.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -42,9 +46,11 @@ private:
     QTemporaryDir m_dir;
     QString m_h264;
     QString m_h265;
+    QString m_subH264;
     QString m_alaw;
     QList<QByteArray> m_h264Md5s;
     QList<QByteArray> m_h265Md5s;
+    QList<QByteArray> m_subH264Md5s;
 
     bool encode(const QStringList &arguments)
     {
@@ -58,16 +64,24 @@ private:
                  const MediaFaults &faults = {}, const SignallingFaults &signalling = {},
                  Gb::SdpSessionName sessionName = Gb::SdpSessionName::Play)
     {
-        Session session;
-        session.platform = std::make_unique<TestPlatform>();
         SimulatorConfig config;
-        config.server.address = QHostAddress::LocalHost;
-        config.server.port = session.platform->port();
-        config.bindAddress = QHostAddress::LocalHost;
         config.videoPath = video;
         config.audioPath = audio;
         config.mediaFaults = faults;
         config.faults = signalling;
+        return open(std::move(config), transport, sessionName);
+    }
+
+    /// Registers one IPC set up by `config` to a fresh platform and INVITEs it with an offer for
+    /// `transport`, which `tuneOffer` may change before it is sent.
+    Session open(SimulatorConfig config, Devices::MediaTransport transport, Gb::SdpSessionName sessionName,
+                 const std::function<void(Gb::MediaSdp &)> &tuneOffer = {})
+    {
+        Session session;
+        session.platform = std::make_unique<TestPlatform>();
+        config.server.address = QHostAddress::LocalHost;
+        config.server.port = session.platform->port();
+        config.bindAddress = QHostAddress::LocalHost;
         session.simulator = std::make_unique<Simulator>(config);
         session.ended = std::make_unique<QSignalSpy>(session.simulator.get(), &Simulator::streamEnded);
         QSignalSpy registered(session.simulator.get(), &Simulator::deviceRegistered);
@@ -86,6 +100,8 @@ private:
             offer.startTime = 1716163200;
             offer.stopTime = 1716163202;
         }
+        if (tuneOffer)
+            tuneOffer(offer);
         session.invite = session.platform->invite(kIpc, kChannel, offer);
         if (!QTest::qWaitFor([&] { return session.invite->done; }, 10000) || !session.invite->answer)
             return session;
@@ -115,12 +131,16 @@ private:
         return path;
     }
 
-    static QByteArray codecsOf(const QString &path)
+    /// What ffprobe says about the streams of `path`: `entries` ("codec_name", "width,height")
+    /// of each, one line per stream.
+    static QByteArray probe(const QString &path, const QString &entries)
     {
-        return runTool(u"ffprobe"_s, {u"-hide_banner"_s, u"-loglevel"_s, u"error"_s, u"-show_entries"_s, u"stream=codec_name"_s,
+        return runTool(u"ffprobe"_s, {u"-hide_banner"_s, u"-loglevel"_s, u"error"_s, u"-show_entries"_s, u"stream="_s + entries,
                                       u"-of"_s, u"csv=p=0"_s, path})
             .trimmed();
     }
+
+    static QByteArray codecsOf(const QString &path) { return probe(path, u"codec_name"_s); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -130,6 +150,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_h264 = m_dir.filePath(u"clip.h264"_s);
         m_h265 = m_dir.filePath(u"clip.h265"_s);
+        m_subH264 = m_dir.filePath(u"sub.h264"_s);
         m_alaw = m_dir.filePath(u"clip.alaw"_s);
         // Busy enough (about 10 KB a frame) for several RTP packets per frame.
         QVERIFY(encode({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=640x360:rate=25:duration=2"_s, u"-c:v"_s, u"libx264"_s,
@@ -138,12 +159,18 @@ private Q_SLOTS:
         QVERIFY(encode({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=320x240:rate=25:duration=2"_s, u"-c:v"_s, u"libx265"_s,
                         u"-preset"_s, u"ultrafast"_s, u"-x265-params"_s, u"keyint=25:bframes=0:log-level=error"_s,
                         u"-pix_fmt"_s, u"yuv420p"_s, u"-f"_s, u"hevc"_s, m_h265}));
+        // The sub stream: the same source at a sub stream's size.
+        QVERIFY(encode({u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=160x120:rate=25:duration=2"_s, u"-c:v"_s, u"libx264"_s,
+                        u"-profile:v"_s, u"baseline"_s, u"-preset"_s, u"ultrafast"_s, u"-g"_s, u"25"_s, u"-bf"_s, u"0"_s,
+                        u"-b:v"_s, u"256k"_s, u"-pix_fmt"_s, u"yuv420p"_s, u"-f"_s, u"h264"_s, m_subH264}));
         QVERIFY(encode({u"-f"_s, u"lavfi"_s, u"-i"_s, u"sine=frequency=440:sample_rate=8000:duration=2"_s, u"-ac"_s, u"1"_s,
                         u"-c:a"_s, u"pcm_alaw"_s, u"-f"_s, u"alaw"_s, m_alaw}));
         m_h264Md5s = frameMd5s(m_h264);
         m_h265Md5s = frameMd5s(m_h265);
+        m_subH264Md5s = frameMd5s(m_subH264);
         QCOMPARE(m_h264Md5s.size(), kClipFrames);
         QCOMPARE(m_h265Md5s.size(), kClipFrames);
+        QCOMPARE(m_subH264Md5s.size(), kClipFrames);
     }
 
     void streamsDecodableProgramStream_data()
@@ -328,6 +355,92 @@ private Q_SLOTS:
         QCOMPARE(session.ended->front().at(1).toString(), u"end of file"_s);
         QCOMPARE(frameMd5s(writePs(session, u"playback.ps"_s)), m_h264Md5s);
         QCOMPARE(session.platform->bye(*session.invite), 200);
+    }
+
+    void subStreamOfferGetsTheSubClip_data()
+    {
+        QTest::addColumn<int>("streamNumber"); // -1: no stream attribute
+        QTest::addColumn<Gb::StreamNumberAttribute>("attribute");
+        QTest::addColumn<bool>("sub");
+        QTest::newRow("no attribute") << -1 << Gb::StreamNumberAttribute::StreamNumber << false;
+        QTest::newRow("a=streamnumber:0") << 0 << Gb::StreamNumberAttribute::StreamNumber << false;
+        QTest::newRow("a=streamnumber:1") << 1 << Gb::StreamNumberAttribute::StreamNumber << true;
+        QTest::newRow("a=streamprofile:1 (Dahua)") << 1 << Gb::StreamNumberAttribute::StreamProfile << true;
+        QTest::newRow("a=stream:1") << 1 << Gb::StreamNumberAttribute::Stream << true;
+        QTest::newRow("a=streamMode:SUB") << 1 << Gb::StreamNumberAttribute::StreamMode << true;
+        QTest::newRow("a=streamMode:MAIN") << 0 << Gb::StreamNumberAttribute::StreamMode << false;
+    }
+
+    void subStreamOfferGetsTheSubClip()
+    {
+        QFETCH(int, streamNumber);
+        QFETCH(Gb::StreamNumberAttribute, attribute);
+        QFETCH(bool, sub);
+        SimulatorConfig config;
+        config.videoPath = m_h264;
+        config.subVideoPath = m_subH264;
+        // The log says which stream and which file each INVITE gets.
+        const QString file = QFileInfo(sub ? m_subH264 : m_h264).fileName();
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(u"INVITE Play UDP .*, %1 stream from %2$"_s.arg(
+                                            sub ? u"sub"_s : u"main"_s, QRegularExpression::escape(file))));
+        Session session = open(config, Devices::MediaTransport::Udp, Gb::SdpSessionName::Play, [&](Gb::MediaSdp &offer) {
+            if (streamNumber >= 0)
+                offer.streamNumber = streamNumber;
+            offer.streamNumberAttribute = attribute;
+        });
+        QVERIFY(session.invite && session.invite->done);
+        QCOMPARE(session.invite->status, 200);
+        const auto &calls = session.simulator->device(kIpc.toLatin1())->calls();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls.front().profile, sub ? Devices::StreamProfile::Sub : Devices::StreamProfile::Main);
+
+        // Ten frames are enough to tell the clips apart by size and to check they are the clip's own.
+        QVERIFY(QTest::qWaitFor([&] { return session.collector->span90k() >= 10 * 3600; }, 10000));
+        QCOMPARE(session.platform->bye(*session.invite), 200);
+        const QString ps = writePs(session, u"profile.ps"_s);
+        QCOMPARE(probe(ps, u"width,height"_s), sub ? QByteArray("160,120") : QByteArray("640,360"));
+        const QList<QByteArray> decoded = frameMd5s(ps);
+        QVERIFY2(decoded.size() >= 10, qPrintable(u"%1 frames decoded"_s.arg(decoded.size())));
+        QCOMPARE(decoded.first(10), (sub ? m_subH264Md5s : m_h264Md5s).first(10));
+    }
+
+    void mediaFilesDefaults()
+    {
+        // Nothing given: the demo clips (the main one for both when there is no sub one).
+        const QString demo = demoMediaPath(kDemoVideoFile);
+        const QString demoSub = demoMediaPath(kDemoSubVideoFile);
+        const QString demoAudio = demoMediaPath(kDemoAudioFile);
+        const MediaFiles defaults = SimulatorConfig().mediaFiles();
+        QCOMPARE(defaults.video, demo);
+        QCOMPARE(defaults.subVideo, demoSub.isEmpty() ? demo : demoSub);
+        QCOMPARE(defaults.audio, demoAudio);
+
+        // --sub-media alone: the demo's main clip and audio with it.
+        SimulatorConfig subOnly;
+        subOnly.subVideoPath = m_subH264;
+        QCOMPARE(subOnly.mediaFiles().video, demo);
+        QCOMPARE(subOnly.mediaFiles().subVideo, m_subH264);
+        QCOMPARE(subOnly.mediaFiles().audio, demoAudio);
+
+        // --media alone: it serves the sub stream too, never paired with the demo's sub clip or audio.
+        SimulatorConfig mediaOnly;
+        mediaOnly.videoPath = m_h264;
+        QCOMPARE(mediaOnly.mediaFiles().subVideo, m_h264);
+        QCOMPARE(mediaOnly.mediaFiles().audio, QString());
+    }
+
+    void userClipServesBothStreamsWithoutSubMedia()
+    {
+        SimulatorConfig config;
+        config.videoPath = m_subH264;
+        Session session = open(config, Devices::MediaTransport::Udp, Gb::SdpSessionName::Play,
+                               [](Gb::MediaSdp &offer) { offer.streamNumber = 1; });
+        QCOMPARE(session.invite->status, 200);
+        // One clip read once for both profiles.
+        QVERIFY(session.simulator->media()->sources().sub == session.simulator->media()->sources().main);
+        QVERIFY(QTest::qWaitFor([&] { return session.collector->span90k() >= 5 * 3600; }, 10000));
+        QCOMPARE(session.platform->bye(*session.invite), 200);
+        QCOMPARE(probe(writePs(session, u"both.ps"_s), u"width,height"_s), QByteArray("160,120"));
     }
 
     void unknownChannelGets404()

@@ -280,6 +280,12 @@ void TestLiveStreams::subStreamAsTheDeviceSpellsIt()
     QCOMPARE(calls.size(), 1);
     QCOMPARE(calls.front().offer.streamNumber, 1);
     QCOMPARE(calls.front().offer.streamNumberAttribute, Gb::StreamNumberAttribute::StreamProfile);
+    // ... and streams the demo's sub-stream clip, smaller than the main stream's 640x360.
+    if (!demoMediaPath(kDemoSubVideoFile).isEmpty()) {
+        QVERIFY2(site.waitFor(*opened, [](const auto &s) { return s.health.framesDecoded > 0; }), qPrintable(site.describe(*opened)));
+        QCOMPARE(site.status(*opened)->health.width, 320);
+        QCOMPARE(site.status(*opened)->health.height, 180);
+    }
     site.server->stop();
 }
 
