@@ -1854,6 +1854,14 @@ If the device keeps registering, it comes back unless the server accepts known d
         <source>Snapshot Folder</source>
         <translation>抓图目录</translation>
     </message>
+    <message>
+        <source>Play &amp;sub streams in small tiles</source>
+        <translation>小窗口播放子码流(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Tiles smaller than half the grid (layouts of 9 tiles and more) ask cameras for their sub stream, which takes far less network and CPU; large and maximized tiles play the main stream.</source>
+        <translation>小于画面一半的窗口(9 画面及以上)向摄像机请求子码流,占用的网络和 CPU 少得多;大窗口和最大化的窗口播放主码流。</translation>
+    </message>
 </context>
 <context>
     <name>Vigil::Ui::VideoGrid</name>
@@ -2061,6 +2069,14 @@ Retrying in %2 s</source>
     <message>
         <source>the device reports the channel offline</source>
         <translation>设备上报该通道离线</translation>
+    </message>
+    <message>
+        <source>main stream</source>
+        <translation>主码流</translation>
+    </message>
+    <message>
+        <source>sub stream</source>
+        <translation>子码流</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 // tile hangs up, and a camera that refuses the INVITE shows the reason in the tile.
 // A screenshot of the playing console is written to the build folder.
 
+#include "camsimconfig.h"
 #include "loopbacksite.h"
 #include "mainwindow.h"
 #include "serverbackend.h"
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void ptzPanelSteersTheCamera();
     void refusedStreamSaysWhy();
     void frozenCameraShowsStalledThenRecovers();
+    void smallTilesPlayTheSubStream();
 };
 
 void TestConsoleLive::playsInATile()
@@ -181,5 +183,37 @@ void TestConsoleLive::frozenCameraShowsStalledThenRecovers()
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
 }
 
+void TestConsoleLive::smallTilesPlayTheSubStream()
+{
+    // In a grid of nine the tile asks the camera for its sub stream (camsim's demo sub clip is
+    // 320x180); maximized it plays the main stream (640x360), restored the sub stream again.
+    LiveConsole console;
+    QVERIFY(console.start(44200));
+    const bool haveSubClip = !demoMediaPath(kDemoSubVideoFile).isEmpty();
+    const int subWidth = haveSubClip ? 320 : 640; // without the demo sub clip camsim sends the main one
+    Ui::VideoGrid *grid = console.window->videoGrid();
+    QVERIFY(grid->automaticStreams());
+    grid->setGridLayout(Ui::VideoGrid::Layout::Nine);
+    const int index = grid->openChannel(console.channel);
+    Ui::VideoTile *tile = grid->tile(index);
+    QCOMPARE(tile->profile(), Devices::StreamProfile::Sub);
+    const auto playsWidth = [tile](int width) {
+        return tile->state() == Ui::VideoTile::State::Playing && tile->view()->frame()
+            && tile->view()->frame()->width() == width;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(playsWidth(subWidth), kTimeoutMs);
+
+    grid->toggleMaximized(index);
+    QCOMPARE(tile->profile(), Devices::StreamProfile::Main);
+    QTRY_VERIFY_WITH_TIMEOUT(playsWidth(640), kTimeoutMs);
+    QVERIFY(tile->statsLines().join(u' ').contains(u"main stream"_s));
+
+    grid->toggleMaximized(index);
+    QTRY_VERIFY_WITH_TIMEOUT(playsWidth(subWidth), kTimeoutMs);
+    // One call at a time: the main stream was hung up when the sub stream came back.
+    QTRY_COMPARE_WITH_TIMEOUT(console.simulator->devices().front()->calls().size(), 1, kTimeoutMs);
+}
+
 QTEST_MAIN(TestConsoleLive)
+
 #include "tst_consolelive.moc"
