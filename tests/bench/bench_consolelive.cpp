@@ -4,7 +4,11 @@
 // play. Prints per tile the pictures decoded and painted per second, the CPU of the GUI thread
 // and of the whole console process (camsim is another process), and the longest time the GUI
 // thread's event loop was held up (a 1 ms timer's worst lateness).
-// Run it under a display: xvfb-run -a -s "-screen 0 1920x1080x24" bench_consolelive [tiles] [seconds]
+// Run it under a display:
+//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_consolelive [tiles] [seconds] [--sub-streams]
+// Every tile plays the 1080p main stream; with --sub-streams the console chooses streams by tile
+// size as operators have it by default (ConsoleSettings::automaticStreams) and the cameras'
+// sub stream is a 640x360 25 fps clip.
 // (Xvfb paints with llvmpipe on the CPU, which competes with decoding on this machine.)
 
 #include "../ui/uitestsupport.h"
@@ -59,21 +63,29 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     UiTest::isolateSettings();
-    const int tiles = argc > 1 ? std::clamp(std::atoi(argv[1]), 1, 25) : 16;
-    const int seconds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 20;
+    QStringList args = QCoreApplication::arguments().mid(1);
+    const bool subStreams = args.removeAll(u"--sub-streams"_s) > 0;
+    const int tiles = args.size() > 0 ? std::clamp(args[0].toInt(), 1, 25) : 16;
+    const int seconds = args.size() > 1 ? std::max(1, args[1].toInt()) : 20;
 
     QTemporaryDir work;
     if (!work.isValid())
         die(u"no temporary folder"_s);
-    // A camera-like clip: 1080p25 H.264 main profile, no B-frames, 4 Mb/s, a key frame each 2 s.
-    const QString clip = work.filePath(u"clip.h264"_s);
-    std::printf("generating a 10 s 1920x1080 25 fps H.264 clip with ffmpeg...\n");
-    if (QProcess::execute(u"ffmpeg"_s,
-                          {u"-v"_s, u"error"_s, u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=1920x1080:rate=25"_s,
-                           u"-t"_s, u"10"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s, u"-profile:v"_s,
-                           u"main"_s, u"-bf"_s, u"0"_s, u"-g"_s, u"50"_s, u"-b:v"_s, u"4M"_s, u"-f"_s, u"h264"_s, clip})
-        != 0)
-        die(u"ffmpeg could not make the clip"_s);
+    // Camera-like clips: H.264 main profile, no B-frames, a key frame each 2 s; the main stream
+    // 1080p25 at 4 Mb/s, the sub stream 640x360 at 512 kb/s.
+    const auto makeClip = [&work](const QString &name, const QString &size, const QString &bitrate) {
+        const QString path = work.filePath(name);
+        std::printf("generating a 10 s %s 25 fps H.264 clip with ffmpeg...\n", qPrintable(size));
+        if (QProcess::execute(u"ffmpeg"_s,
+                              {u"-v"_s, u"error"_s, u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=%1:rate=25"_s.arg(size),
+                               u"-t"_s, u"10"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s, u"-profile:v"_s,
+                               u"main"_s, u"-bf"_s, u"0"_s, u"-g"_s, u"50"_s, u"-b:v"_s, bitrate, u"-f"_s, u"h264"_s, path})
+            != 0)
+            die(u"ffmpeg could not make the clip"_s);
+        return path;
+    };
+    const QString clip = makeClip(u"main.h264"_s, u"1920x1080"_s, u"4M"_s);
+    const QString subClip = makeClip(u"sub.h264"_s, u"640x360"_s, u"512k"_s);
 
     Gb::GbServer::Options options;
     options.dataDir = work.filePath(u"data"_s);
@@ -90,6 +102,7 @@ int main(int argc, char *argv[])
     window->resize(1920, 1080);
     window->show();
     Ui::VideoGrid *grid = window->videoGrid();
+    grid->setAutomaticStreams(subStreams);
     grid->setGridLayout(layoutFor(tiles));
 
     QProcess camsim;
@@ -98,7 +111,7 @@ int main(int argc, char *argv[])
     const QString camsimPath = QDir(QCoreApplication::applicationDirPath()).filePath(u"../bin/vigil-camsim"_s);
     camsim.start(camsimPath, {u"--server"_s, u"127.0.0.1:%1"_s.arg(server.sipPort()), u"--bind"_s, u"127.0.0.1"_s,
                               u"--devices"_s, u"1"_s, u"--type"_s, u"nvr"_s, u"--channels"_s, QString::number(tiles),
-                              u"--media"_s, clip, u"--keepalive"_s, u"30"_s});
+                              u"--media"_s, clip, u"--sub-media"_s, subClip, u"--keepalive"_s, u"30"_s});
     if (!camsim.waitForStarted(5000))
         die(u"cannot start %1"_s.arg(camsimPath));
 
@@ -131,19 +144,25 @@ int main(int argc, char *argv[])
     std::vector<std::uint64_t> uploads0(static_cast<std::size_t>(tiles));
     for (int i = 0; i < tiles; ++i)
         uploads0[std::size_t(i)] = grid->tile(i)->view()->uploadCount();
+    struct Counts {
+        std::vector<std::uint64_t> decoded;
+        std::vector<std::uint64_t> dropped;
+    };
     const auto decoded = [&] {
-        std::vector<std::uint64_t> counts(static_cast<std::size_t>(tiles));
+        Counts counts{std::vector<std::uint64_t>(std::size_t(tiles)), std::vector<std::uint64_t>(std::size_t(tiles))};
         const auto future = server.streams();
         while (!future.isFinished())
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         for (const Gb::StreamStatus &status : future.result()) {
             for (int i = 0; i < tiles; ++i)
-                if (status.channelId == channels[i].id)
-                    counts[std::size_t(i)] = status.health.framesDecoded;
+                if (status.channelId == channels[i].id) {
+                    counts.decoded[std::size_t(i)] = status.health.framesDecoded;
+                    counts.dropped[std::size_t(i)] = status.health.framesDropped;
+                }
         }
         return counts;
     };
-    const std::vector<std::uint64_t> decoded0 = decoded();
+    const Counts decoded0 = decoded();
     const double gui0 = threadCpuSeconds();
     const double process0 = processCpuSeconds();
 
@@ -169,33 +188,44 @@ int main(int argc, char *argv[])
     const double elapsed = double(wall.elapsed()) / 1000.0;
     const double guiCpu = (threadCpuSeconds() - gui0) / elapsed;
     const double processCpu = (processCpuSeconds() - process0) / elapsed;
-    const std::vector<std::uint64_t> decoded1 = decoded();
+    const Counts decoded1 = decoded();
 
     std::vector<double> painted;
     std::vector<double> decodedRate;
+    std::uint64_t dropped = 0;
     int playing = 0;
     for (int i = 0; i < tiles; ++i) {
         painted.push_back(double(grid->tile(i)->view()->uploadCount() - uploads0[std::size_t(i)]) / elapsed);
-        decodedRate.push_back(double(decoded1[std::size_t(i)] - decoded0[std::size_t(i)]) / elapsed);
+        decodedRate.push_back(double(decoded1.decoded[std::size_t(i)] - decoded0.decoded[std::size_t(i)]) / elapsed);
+        dropped += decoded1.dropped[std::size_t(i)] - decoded0.dropped[std::size_t(i)];
         playing += grid->tile(i)->state() == Ui::VideoTile::State::Playing;
     }
     std::sort(lateness.begin(), lateness.end());
     const qint64 p99 = lateness.empty() ? 0 : lateness[lateness.size() * 99 / 100];
     int over16 = 0;
-    for (qint64 late : lateness)
+    qint64 heldOver16Ms = 0;
+    for (qint64 late : lateness) {
         over16 += late > 16;
+        heldOver16Ms += late > 16 ? late : 0;
+    }
 
-    std::printf("%d tiles of 1920x1080 25 fps H.264 from vigil-camsim for %.1f s on %d cores (all playing after %.1f s)\n",
-                tiles, elapsed, QThread::idealThreadCount(), double(toPlay) / 1000.0);
+    int subTiles = 0;
+    for (int i = 0; i < tiles; ++i)
+        subTiles += grid->tile(i)->profile() == Devices::StreamProfile::Sub;
+    std::printf("%d tiles of H.264 25 fps from vigil-camsim (%d main streams 1920x1080, %d sub streams 640x360) for "
+                "%.1f s on %d cores (all playing after %.1f s)\n",
+                tiles, tiles - subTiles, subTiles, elapsed, QThread::idealThreadCount(), double(toPlay) / 1000.0);
     std::printf("  decoded per tile   min %5.1f  median %5.1f  max %5.1f pictures/s\n",
                 *std::min_element(decodedRate.begin(), decodedRate.end()), median(decodedRate),
                 *std::max_element(decodedRate.begin(), decodedRate.end()));
+    std::printf("  dropped before decoding: %llu access units (decoders behind)\n", (unsigned long long)dropped);
     std::printf("  painted per tile   min %5.1f  median %5.1f  max %5.1f pictures/s\n",
                 *std::min_element(painted.begin(), painted.end()), median(painted),
                 *std::max_element(painted.begin(), painted.end()));
     std::printf("  GUI thread         %5.1f%% of one core\n", 100.0 * guiCpu);
     std::printf("  console process    %5.1f%% of one core (receive, decode, GUI, llvmpipe)\n", 100.0 * processCpu);
-    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms\n", worstLateMs, p99, over16);
+    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
+                worstLateMs, p99, over16, 100.0 * double(heldOver16Ms) / (elapsed * 1000.0));
     std::printf("  tiles playing at the end: %d of %d\n", playing, tiles);
 
     window.reset();
