@@ -1860,7 +1860,7 @@ If the device keeps registering, it comes back unless the server accepts known d
     </message>
     <message>
         <source>Tiles smaller than half the grid (layouts of 9 tiles and more) ask cameras for their sub stream, which takes far less network and CPU; large and maximized tiles play the main stream.</source>
-        <translation>小于画面一半的窗口(9 画面及以上)向摄像机请求子码流,占用的网络和 CPU 少得多;大窗口和最大化的窗口播放主码流。</translation>
+        <translation>小于画面一半的窗口（9 画面及以上）向摄像机请求子码流，占用的网络和 CPU 少得多；大窗口和最大化的窗口播放主码流。</translation>
     </message>
 </context>
 <context>
@@ -2077,6 +2077,18 @@ Retrying in %2 s</source>
     <message>
         <source>sub stream</source>
         <translation>子码流</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic: Main Stream</source>
+        <translation>自动：主码流(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic: Sub Stream</source>
+        <translation>自动：子码流(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Small tiles play the sub stream, large and maximized tiles the main stream.</source>
+        <translation>小窗口播放子码流，大窗口和最大化的窗口播放主码流。</translation>
     </message>
 </context>
 <context>

@@ -497,6 +497,40 @@ private Q_SLOTS:
                  u"东门_入口_1_34020000001310000001_20240501-134507.jpg"_s);
     }
 
+    void contextMenuOffersTheAutomaticStream()
+    {
+        using Devices::StreamProfile;
+        Fixture f;
+        f.grid->setGridLayout(Layout::Nine);
+        f.grid->openChannel(cameraId(1), 0);
+        VideoTile *tile = f.grid->tile(0);
+        const auto action = [](QMenu *menu, const QString &name) {
+            for (QAction *a : menu->actions())
+                if (a->objectName() == name)
+                    return a;
+            return static_cast<QAction *>(nullptr);
+        };
+        std::unique_ptr<QMenu> menu(tile->createContextMenu(false, f.grid->automaticProfile(0)));
+        QAction *automatic = action(menu.get(), u"automaticStream"_s);
+        QVERIFY(automatic && automatic->isChecked());
+        QVERIFY(automatic->text().contains(u"Sub"_s));
+        action(menu.get(), u"mainStream"_s)->trigger();
+        QCOMPARE(tile->profileChoice(), VideoTile::ProfileChoice::Operator);
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Main);
+
+        // Back to the grid's choice from the menu.
+        menu.reset(tile->createContextMenu(false, f.grid->automaticProfile(0)));
+        automatic = action(menu.get(), u"automaticStream"_s);
+        QVERIFY(!automatic->isChecked());
+        QVERIFY(action(menu.get(), u"mainStream"_s)->isChecked());
+        automatic->trigger();
+        QCOMPARE(tile->profileChoice(), VideoTile::ProfileChoice::Automatic);
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Sub);
+        // Without automatic streams the menu has only main and sub.
+        menu.reset(tile->createContextMenu(false));
+        QVERIFY(!action(menu.get(), u"automaticStream"_s));
+    }
+
     void contextMenuActsOnTheTile()
     {
         Fixture f;

@@ -515,7 +515,9 @@ void VideoGrid::showContextMenu(int index, const QPoint &globalPos)
     VideoTile *t = tile(index);
     if (!t)
         return;
-    QMenu *menu = t->createContextMenu(m_maximized == index);
+    QMenu *menu = t->createContextMenu(m_maximized == index, m_automaticStreams
+                                                                 ? std::optional(automaticProfile(index))
+                                                                 : std::nullopt);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->popup(globalPos);
 }

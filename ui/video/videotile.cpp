@@ -513,7 +513,7 @@ void VideoTile::showStreamInfo()
     box.exec();
 }
 
-QMenu *VideoTile::createContextMenu(bool maximized)
+QMenu *VideoTile::createContextMenu(bool maximized, std::optional<Devices::StreamProfile> automaticProfile)
 {
     auto *menu = new QMenu(this);
     const bool hasChannel = !m_channelId.isEmpty();
@@ -527,6 +527,18 @@ QMenu *VideoTile::createContextMenu(bool maximized)
     menu->addSeparator();
 
     auto *profiles = new QActionGroup(menu);
+    QAction *automatic = nullptr;
+    if (automaticProfile) {
+        const Devices::StreamProfile profile = m_subStreamRefused ? Devices::StreamProfile::Main : *automaticProfile;
+        automatic = menu->addAction(profile == Devices::StreamProfile::Main ? tr("&Automatic: Main Stream")
+                                                                            : tr("&Automatic: Sub Stream"),
+                                    this, [this, profile] { setProfile(profile, ProfileChoice::Automatic); });
+        automatic->setObjectName(u"automaticStream"_s);
+        automatic->setToolTip(tr("Small tiles play the sub stream, large and maximized tiles the main stream."));
+        automatic->setCheckable(true);
+        automatic->setEnabled(hasChannel);
+        profiles->addAction(automatic);
+    }
     QAction *mainStream = menu->addAction(tr("&Main Stream"), this,
                                           [this] { setProfile(Devices::StreamProfile::Main); });
     mainStream->setObjectName(u"mainStream"_s);
@@ -538,7 +550,10 @@ QMenu *VideoTile::createContextMenu(bool maximized)
         action->setEnabled(hasChannel);
         profiles->addAction(action);
     }
-    (m_profile == Devices::StreamProfile::Main ? mainStream : subStream)->setChecked(true);
+    if (automatic && m_profileChoice == ProfileChoice::Automatic)
+        automatic->setChecked(true);
+    else
+        (m_profile == Devices::StreamProfile::Main ? mainStream : subStream)->setChecked(true);
     menu->addSeparator();
 
     QAction *maximize = menu->addAction(maximized ? tr("&Restore") : tr("Ma&ximize"), this,

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 class QMenu;
 
@@ -120,7 +121,10 @@ public:
     void takeSnapshot();
 
     /// The right-click menu (the caller owns it); `maximized` chooses Maximize or Restore.
-    QMenu *createContextMenu(bool maximized);
+    /// With `automaticProfile` (the grid chooses streams), the menu offers the automatic choice
+    /// beside the main and sub streams.
+    QMenu *createContextMenu(bool maximized,
+                             std::optional<Devices::StreamProfile> automaticProfile = std::nullopt);
 
 Q_SIGNALS:
     void clicked(int index);
