@@ -20,17 +20,12 @@
 #include <QThread>
 #include <QTimer>
 
+#include "video/glnames.h" // after the GL headers
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
-
-#ifndef GL_RED
-#define GL_RED 0x1903
-#endif
-#ifndef GL_R8
-#define GL_R8 0x8229
-#endif
 
 using namespace Qt::StringLiterals;
 using namespace Vigil;

@@ -1,5 +1,6 @@
 #include "videoview.h"
 
+#include "glnames.h"
 #include "uilogging.h"
 #include "vigilresources.h"
 
@@ -12,20 +13,6 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
-
-// Not every GL header has the GL 3 / GLES 3 names.
-#ifndef GL_UNPACK_ROW_LENGTH
-#define GL_UNPACK_ROW_LENGTH 0x0CF2
-#endif
-#ifndef GL_RED
-#define GL_RED 0x1903
-#endif
-#ifndef GL_R8
-#define GL_R8 0x8229
-#endif
-#ifndef GL_LUMINANCE
-#define GL_LUMINANCE 0x1909
-#endif
 
 namespace Vigil::Ui {
 
