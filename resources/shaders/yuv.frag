@@ -1,5 +1,7 @@
-// YUV 4:2:0 from three single-channel textures to RGB. `yuvOffset` and `yuvToRgb` carry the
-// range (limited or full) and the matrix (BT.601 or BT.709), so one shader serves every frame.
+// YUV 4:2:0 from three single-channel textures to RGB. The range (limited or full) and the
+// matrix (BT.601 or BT.709) come in as the constants YUV_OFFSET and YUV_TO_RGB, defined in front
+// of this source (VideoView::fragmentShaderSource()): one program per combination, because
+// constants make software renderers such as llvmpipe markedly faster than uniforms.
 #ifdef GL_ES
 #ifdef GL_FRAGMENT_PRECISION_HIGH
 precision highp float;
@@ -12,8 +14,8 @@ varying vec2 v_texCoord;
 uniform sampler2D planeY;
 uniform sampler2D planeU;
 uniform sampler2D planeV;
-uniform vec3 yuvOffset;
-uniform mat3 yuvToRgb;
+const vec3 yuvOffset = YUV_OFFSET;
+const mat3 yuvToRgb = YUV_TO_RGB;
 uniform float dim;
 
 void main()

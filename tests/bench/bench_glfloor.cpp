@@ -9,7 +9,7 @@
 // costs, the rest is what drawing the pictures costs at the least.
 
 #include "benchutil.h"
-#include "video/yuvframe.h"
+#include "video/videoview.h"
 #include "vigilresources.h"
 
 #include <QElapsedTimer>
@@ -55,7 +55,8 @@ protected:
     {
         initializeOpenGLFunctions();
         m_program.addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
-        m_program.addShaderFromSourceCode(QOpenGLShader::Fragment, Resources::shaderSource(u"yuv.frag"));
+        m_program.addShaderFromSourceCode(QOpenGLShader::Fragment,
+                                          Ui::VideoView::fragmentShaderSource(Ui::YuvMatrix::Bt709, Ui::YuvRange::Limited));
         m_program.bindAttributeLocation("position", 0);
         m_program.bindAttributeLocation("texCoord", 1);
         if (!m_program.link())
@@ -64,8 +65,6 @@ protected:
         m_program.setUniformValue("planeY", 0);
         m_program.setUniformValue("planeU", 1);
         m_program.setUniformValue("planeV", 2);
-        m_program.setUniformValue("yuvOffset", Ui::YuvFrame::offsets(Ui::YuvRange::Limited));
-        m_program.setUniformValue("yuvToRgb", Ui::YuvFrame::toRgb(Ui::YuvMatrix::Bt709, Ui::YuvRange::Limited));
         m_program.setUniformValue("dim", 1.0f);
         m_program.setUniformValue("scale", 1.0f, 1.0f);
         m_textures.resize(std::size_t(m_tiles) * 3);

@@ -110,38 +110,17 @@ void VideoView::initializeGL()
     m_pixelFormat = singleChannel ? GL_RED : GL_LUMINANCE;
     m_hasRowLength = !gles || major >= 3 || gl->hasExtension("GL_EXT_unpack_subimage");
 
-    m_program = std::make_unique<QOpenGLShaderProgram>();
-    m_program->addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
-    m_program->addShaderFromSourceCode(QOpenGLShader::Fragment, Resources::shaderSource(u"yuv.frag"));
-    m_program->bindAttributeLocation("position", kPositionAttribute);
-    m_program->bindAttributeLocation("texCoord", kTexCoordAttribute);
-    if (!m_program->link()) {
-        m_glError = tr("Video cannot be shown: the graphics driver rejected the video shader.");
-        qCWarning(lcUi) << "YUV shader failed to link:" << m_program->log();
-        m_program.reset();
+    // The usual program now, so that a driver that rejects it says so before the first picture.
+    if (!program(YuvMatrix::Bt601, YuvRange::Limited))
         return;
-    }
-    m_program->bind();
-    m_program->setUniformValue("planeY", 0);
-    m_program->setUniformValue("planeU", 1);
-    m_program->setUniformValue("planeV", 2);
-    m_locScale = m_program->uniformLocation("scale");
-    m_locOffset = m_program->uniformLocation("yuvOffset");
-    m_locMatrix = m_program->uniformLocation("yuvToRgb");
-    m_locDim = m_program->uniformLocation("dim");
-    m_program->release();
 
     m_vao.create(); // optional: only core profiles need one
     QOpenGLVertexArrayObject::Binder vaoBinder(&m_vao);
     m_vertices.create();
     m_vertices.bind();
     m_vertices.allocate(kQuad, sizeof(kQuad));
-    if (m_vao.isCreated()) {
-        m_program->enableAttributeArray(kPositionAttribute);
-        m_program->enableAttributeArray(kTexCoordAttribute);
-        m_program->setAttributeBuffer(kPositionAttribute, GL_FLOAT, 0, 2, 4 * sizeof(GLfloat));
-        m_program->setAttributeBuffer(kTexCoordAttribute, GL_FLOAT, 2 * sizeof(GLfloat), 2, 4 * sizeof(GLfloat));
-    }
+    if (m_vao.isCreated())
+        enableVertexAttributes();
     m_vertices.release();
 
     glGenTextures(3, m_textures.data());
@@ -160,6 +139,55 @@ void VideoView::initializeGL()
                   << "row length:" << m_hasRowLength;
 }
 
+QByteArray VideoView::fragmentShaderSource(YuvMatrix matrix, YuvRange range)
+{
+    const QVector3D offset = YuvFrame::offsets(range);
+    const QMatrix3x3 toRgb = YuvFrame::toRgb(matrix, range);
+    const auto number = [](float value) { return QByteArray::number(double(value), 'f', 7); };
+    QByteArray source = "#define YUV_OFFSET vec3(" + number(offset.x()) + ", " + number(offset.y()) + ", "
+        + number(offset.z()) + ")\n#define YUV_TO_RGB mat3(";
+    const float *columns = toRgb.constData(); // column by column, as mat3() takes them
+    for (int i = 0; i < 9; ++i)
+        source += (i ? ", " : "") + number(columns[i]);
+    source += ")\n";
+    return source + Resources::shaderSource(u"yuv.frag");
+}
+
+VideoView::Program *VideoView::program(YuvMatrix matrix, YuvRange range)
+{
+    Program &slot = m_programs[std::size_t(matrix) * 2 + std::size_t(range)];
+    if (slot.program || !m_glError.isEmpty())
+        return slot.program ? &slot : nullptr;
+    auto shader = std::make_unique<QOpenGLShaderProgram>();
+    shader->addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
+    shader->addShaderFromSourceCode(QOpenGLShader::Fragment, fragmentShaderSource(matrix, range));
+    shader->bindAttributeLocation("position", kPositionAttribute);
+    shader->bindAttributeLocation("texCoord", kTexCoordAttribute);
+    if (!shader->link()) {
+        m_glError = tr("Video cannot be shown: the graphics driver rejected the video shader.");
+        qCWarning(lcUi) << "YUV shader failed to link:" << shader->log();
+        return nullptr;
+    }
+    shader->bind();
+    shader->setUniformValue("planeY", 0);
+    shader->setUniformValue("planeU", 1);
+    shader->setUniformValue("planeV", 2);
+    slot.locScale = shader->uniformLocation("scale");
+    slot.locDim = shader->uniformLocation("dim");
+    shader->release();
+    slot.program = std::move(shader);
+    return &slot;
+}
+
+void VideoView::enableVertexAttributes()
+{
+    glEnableVertexAttribArray(kPositionAttribute);
+    glEnableVertexAttribArray(kTexCoordAttribute);
+    glVertexAttribPointer(kPositionAttribute, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(GLfloat), nullptr);
+    glVertexAttribPointer(kTexCoordAttribute, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(GLfloat),
+                          reinterpret_cast<const void *>(2 * sizeof(GLfloat)));
+}
+
 void VideoView::releaseGl()
 {
     if (m_textures[0] != 0) {
@@ -170,7 +198,8 @@ void VideoView::releaseGl()
     m_hasTexture = false;
     m_vertices.destroy();
     m_vao.destroy();
-    m_program.reset();
+    for (Program &p : m_programs)
+        p = Program{};
     m_paintDevice.reset();
 }
 
@@ -215,12 +244,14 @@ void VideoView::drawPicture()
     const QRect target = pictureRect();
     if (target.isEmpty() || width() <= 0 || height() <= 0)
         return;
-    m_program->bind();
-    m_program->setUniformValue(m_locScale, float(target.width()) / float(width()),
-                               float(target.height()) / float(height()));
-    m_program->setUniformValue(m_locOffset, YuvFrame::offsets(m_frame->range()));
-    m_program->setUniformValue(m_locMatrix, YuvFrame::toRgb(m_frame->matrix(), m_frame->range()));
-    m_program->setUniformValue(m_locDim, m_overlay.dimPicture ? kDimFactor : 1.0f);
+    Program *yuv = program(m_frame->matrix(), m_frame->range());
+    if (!yuv)
+        return;
+    QOpenGLShaderProgram *shader = yuv->program.get();
+    shader->bind();
+    shader->setUniformValue(yuv->locScale, float(target.width()) / float(width()),
+                            float(target.height()) / float(height()));
+    shader->setUniformValue(yuv->locDim, m_overlay.dimPicture ? kDimFactor : 1.0f);
     for (int i = 0; i < YuvFrame::kPlaneCount; ++i) {
         glActiveTexture(GLenum(GL_TEXTURE0 + i));
         glBindTexture(GL_TEXTURE_2D, m_textures[std::size_t(i)]);
@@ -229,15 +260,12 @@ void VideoView::drawPicture()
     QOpenGLVertexArrayObject::Binder vaoBinder(&m_vao);
     if (!m_vao.isCreated()) {
         m_vertices.bind();
-        m_program->enableAttributeArray(kPositionAttribute);
-        m_program->enableAttributeArray(kTexCoordAttribute);
-        m_program->setAttributeBuffer(kPositionAttribute, GL_FLOAT, 0, 2, 4 * sizeof(GLfloat));
-        m_program->setAttributeBuffer(kTexCoordAttribute, GL_FLOAT, 2 * sizeof(GLfloat), 2, 4 * sizeof(GLfloat));
+        enableVertexAttributes();
     }
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     if (!m_vao.isCreated()) {
-        m_program->disableAttributeArray(kPositionAttribute);
-        m_program->disableAttributeArray(kTexCoordAttribute);
+        glDisableVertexAttribArray(kPositionAttribute);
+        glDisableVertexAttribArray(kTexCoordAttribute);
         m_vertices.release();
     }
 
@@ -245,7 +273,7 @@ void VideoView::drawPicture()
         glActiveTexture(GLenum(GL_TEXTURE0 + i));
         glBindTexture(GL_TEXTURE_2D, 0);
     }
-    m_program->release();
+    shader->release();
 }
 
 void VideoView::paintGL()
@@ -261,7 +289,7 @@ void VideoView::paintGL()
     painter.beginNativePainting();
     glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (m_program && m_frame) {
+    if (m_glError.isEmpty() && m_frame) {
         if (m_uploadPending) {
             upload(*m_frame);
             m_uploadPending = false;

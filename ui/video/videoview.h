@@ -58,6 +58,9 @@ public:
     /// Where the current picture lands in this widget; empty without one.
     QRect pictureRect() const;
 
+    /// The YUV fragment shader with the range's offsets and the matrix compiled in.
+    static QByteArray fragmentShaderSource(YuvMatrix matrix, YuvRange range);
+
     /// Pictures uploaded to the GPU so far (for tests and measurements).
     quint64 uploadCount() const noexcept { return m_uploadCount; }
     /// Why GL set-up failed (empty when it did not); the picture area then says so.
@@ -68,6 +71,16 @@ protected:
     void paintGL() override;
 
 private:
+    struct Program {
+        std::unique_ptr<QOpenGLShaderProgram> program;
+        int locScale = -1;
+        int locDim = -1;
+    };
+    /// The program for pictures of `matrix` and `range`, built on first use; null when the
+    /// driver rejects it (m_glError says so).
+    Program *program(YuvMatrix matrix, YuvRange range);
+    /// Points the attributes at the bound vertex buffer (the VAO keeps them when there is one).
+    void enableVertexAttributes();
     void releaseGl();
     void upload(const YuvFrame &frame);
     void uploadPlane(int index, const YuvFrame &frame);
@@ -78,7 +91,7 @@ private:
     bool m_uploadPending = false;
     VideoOverlay m_overlay;
 
-    std::unique_ptr<QOpenGLShaderProgram> m_program;
+    std::array<Program, 4> m_programs; ///< by matrix and range
     std::unique_ptr<QOpenGLPaintDevice> m_paintDevice;
     QOpenGLBuffer m_vertices{QOpenGLBuffer::VertexBuffer};
     QOpenGLVertexArrayObject m_vao;
@@ -88,10 +101,6 @@ private:
     GLenum m_pixelFormat = 0;
     bool m_hasRowLength = false;
     bool m_hasTexture = false;
-    int m_locScale = -1;
-    int m_locOffset = -1;
-    int m_locMatrix = -1;
-    int m_locDim = -1;
     quint64 m_uploadCount = 0;
     QString m_glError;
 };
