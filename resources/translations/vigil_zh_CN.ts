@@ -1067,6 +1067,10 @@
         <source>Sub stream &amp;request:</source>
         <translation>子码流请求方式(&amp;R)：</translation>
     </message>
+    <message>
+        <source>Sub stream: the device&apos;s channels always play their sub stream (for devices on slow links). Main stream: large tiles play the main stream, and small tiles the sub stream when the console plays sub streams in small tiles (Settings).</source>
+        <translation>子码流：该设备的通道始终播放子码流（适用于链路较慢的设备）。主码流：大窗口播放主码流；控制台设置为小窗口播放子码流时，小窗口播放子码流（见设置）。</translation>
+    </message>
 </context>
 <context>
     <name>Vigil::Ui::DeviceTreeModel</name>

@@ -334,6 +334,40 @@ private Q_SLOTS:
         QCOMPARE(f.backend.openCount(), 1);
     }
 
+    void deviceSetToTheSubStreamPlaysItInEveryTile()
+    {
+        // An installer sets a device on a slow link to its sub stream (device properties).
+        using Devices::StreamProfile;
+        Fixture f;
+        Devices::DeviceSettings settings = *f.backend.registryObject.settings(kNvr);
+        settings.streamProfile = StreamProfile::Sub;
+        f.backend.registryObject.setSettings(kNvr, settings);
+        f.grid->setGridLayout(Layout::Four);
+        f.grid->openChannel(cameraId(1), 0);
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Sub);
+        f.grid->toggleMaximized(0);
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Sub);
+        f.grid->toggleMaximized(0);
+
+        // Set back to the main stream: the open tile follows (the grid re-reads the registry).
+        settings.streamProfile = StreamProfile::Main;
+        f.backend.registryObject.setSettings(kNvr, settings);
+        QTRY_COMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Main);
+        // A tile the operator chose for stays as it is.
+        f.grid->tile(0)->setProfile(StreamProfile::Main);
+        settings.streamProfile = StreamProfile::Sub;
+        f.backend.registryObject.setSettings(kNvr, settings);
+        f.grid->openChannel(cameraId(2), 1);
+        QCOMPARE(f.backend.openStreamFor(cameraId(2))->profile, StreamProfile::Sub);
+        QTest::qWait(400); // past the grid's refresh of channel information
+        QCOMPARE(f.backend.openStreamFor(cameraId(1))->profile, StreamProfile::Main);
+
+        // Without automatic streams the device's setting still chooses for newly opened channels.
+        f.grid->setAutomaticStreams(false);
+        f.grid->openChannel(cameraId(3), 2);
+        QCOMPARE(f.backend.openStreamFor(cameraId(3))->profile, StreamProfile::Sub);
+    }
+
     void refusedSubStreamFallsBackToTheMainStream()
     {
         using Devices::StreamProfile;

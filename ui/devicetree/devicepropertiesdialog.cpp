@@ -78,6 +78,9 @@ void DevicePropertiesDialog::build(bool adding)
     m_profile->setObjectName(u"profile"_s);
     m_profile->addItem(tr("Main stream"), int(Devices::StreamProfile::Main));
     m_profile->addItem(tr("Sub stream"), int(Devices::StreamProfile::Sub));
+    m_profile->setToolTip(tr("Sub stream: the device's channels always play their sub stream (for devices on slow "
+                             "links). Main stream: large tiles play the main stream, and small tiles the sub "
+                             "stream when the console plays sub streams in small tiles (Settings)."));
     form->addRow(tr("&Stream:"), m_profile);
 
     m_subStreamAttribute = new QComboBox(this);

@@ -321,6 +321,22 @@ Devices::StreamProfile VideoGrid::automaticProfile(int index) const
                                                              : Devices::StreamProfile::Sub;
 }
 
+Devices::StreamProfile VideoGrid::chosenProfile(int index, const QString &channelId) const
+{
+    const Devices::DeviceRegistry &registry = m_backend.registry();
+    std::optional<DeviceId> device;
+    if (const auto ref = registry.findChannel(channelId))
+        device = ref->device;
+    else if (const auto id = DeviceId::parse(channelId)) // an IPC played by its own ID
+        device = *id;
+    if (device) {
+        if (const auto settings = registry.settings(*device);
+            settings && settings->streamProfile == Devices::StreamProfile::Sub)
+            return Devices::StreamProfile::Sub;
+    }
+    return m_automaticStreams ? automaticProfile(index) : Devices::StreamProfile::Main;
+}
+
 void VideoGrid::applyAutomaticProfiles(int index)
 {
     if (!m_automaticStreams)
@@ -329,7 +345,17 @@ void VideoGrid::applyAutomaticProfiles(int index)
     for (int i = 0; i < count; ++i) {
         VideoTile *t = m_tiles[std::size_t(i)];
         if ((index < 0 || i == index) && !t->channelId().isEmpty())
-            t->setProfile(automaticProfile(i), VideoTile::ProfileChoice::Automatic);
+            t->setProfile(chosenProfile(i, t->channelId()), VideoTile::ProfileChoice::Automatic);
+    }
+}
+
+void VideoGrid::refreshChosenProfiles()
+{
+    const int count = tileCount();
+    for (int i = 0; i < count; ++i) {
+        VideoTile *t = m_tiles[std::size_t(i)];
+        if (!t->channelId().isEmpty() && t->profileChoice() == VideoTile::ProfileChoice::Automatic)
+            t->setProfile(chosenProfile(i, t->channelId()), VideoTile::ProfileChoice::Automatic);
     }
 }
 
@@ -366,11 +392,9 @@ int VideoGrid::openChannel(const QString &channelId, int tileIndex, std::optiona
     }
     if (profile)
         m_tiles[std::size_t(tileIndex)]->setChannel(channelId, *profile);
-    else if (m_automaticStreams)
-        m_tiles[std::size_t(tileIndex)]->setChannel(channelId, automaticProfile(tileIndex),
-                                                    VideoTile::ProfileChoice::Automatic);
     else
-        m_tiles[std::size_t(tileIndex)]->setChannel(channelId);
+        m_tiles[std::size_t(tileIndex)]->setChannel(channelId, chosenProfile(tileIndex, channelId),
+                                                    VideoTile::ProfileChoice::Automatic);
     selectTile(tileIndex);
     return tileIndex;
 }
@@ -483,7 +507,7 @@ void VideoGrid::restoreState(QSettings &settings)
         const auto profile = entry.section(u';', 1, 1) == u"sub"_s ? Devices::StreamProfile::Sub
                                                                   : Devices::StreamProfile::Main;
         if (m_automaticStreams && i < tileCount())
-            m_tiles[std::size_t(i)]->setChannel(id, automaticProfile(i), VideoTile::ProfileChoice::Automatic);
+            m_tiles[std::size_t(i)]->setChannel(id, chosenProfile(i, id), VideoTile::ProfileChoice::Automatic);
         else
             m_tiles[std::size_t(i)]->setChannel(id, profile);
     }
@@ -494,6 +518,7 @@ void VideoGrid::refreshAllChannelInfo()
 {
     for (VideoTile *t : m_tiles)
         t->refreshChannelInfo();
+    refreshChosenProfiles();
 }
 
 void VideoGrid::scheduleInfoRefresh()
@@ -516,7 +541,7 @@ void VideoGrid::showContextMenu(int index, const QPoint &globalPos)
     if (!t)
         return;
     QMenu *menu = t->createContextMenu(m_maximized == index, m_automaticStreams
-                                                                 ? std::optional(automaticProfile(index))
+                                                                 ? std::optional(chosenProfile(index, t->channelId()))
                                                                  : std::nullopt);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->popup(globalPos);

@@ -89,6 +89,10 @@ public:
     void setAutomaticStreams(bool on);
     /// The stream the automatic choice gives tile `index` in the current layout.
     Devices::StreamProfile automaticProfile(int index) const;
+    /// The stream the grid gives `channelId` in tile `index`: the sub stream when the channel's
+    /// device is set to play its sub stream (device properties: slow links), else
+    /// automaticProfile() with automatic streams on, else the main stream.
+    Devices::StreamProfile chosenProfile(int index, const QString &channelId) const;
 
     /// Opens `channelId` in tile `tileIndex`, or (with -1) in the selected tile when it is
     /// free, else in the first free tile, else in the selected one. A channel already shown
@@ -140,8 +144,11 @@ private:
     void refreshAllChannelInfo();
     void scheduleInfoRefresh();
     void tick();
-    /// Gives tile `index` (every tile of the layout with -1) its automatic stream, when on.
+    /// Gives tile `index` (every tile of the layout with -1) the grid's stream, when automatic
+    /// streams are on.
     void applyAutomaticProfiles(int index = -1);
+    /// Tiles playing the grid's choice follow changes of their device's stream setting.
+    void refreshChosenProfiles();
     void showContextMenu(int index, const QPoint &globalPos);
     /// The tile next to `index` in an arrow key's direction, or -1.
     int neighbour(int index, Qt::Key direction) const;
