@@ -2094,6 +2094,14 @@ Retrying in %2 s</source>
         <source>Small tiles play the sub stream, large and maximized tiles the main stream.</source>
         <translation>小窗口播放子码流，大窗口和最大化的窗口播放主码流。</translation>
     </message>
+    <message>
+        <source>%1 (the camera refused the sub stream)</source>
+        <translation>%1（摄像机拒绝了子码流）</translation>
+    </message>
+    <message>
+        <source>%1 (chosen by the tile&apos;s size and the device&apos;s settings)</source>
+        <translation>%1（按窗口大小和设备设置选择）</translation>
+    </message>
 </context>
 <context>
     <name>Vigil::Ui::VideoView</name>

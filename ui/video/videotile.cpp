@@ -495,7 +495,12 @@ void VideoTile::showStreamInfo()
     QStringList lines;
     lines.append(tr("Channel: %1").arg(channelName()));
     lines.append(tr("Channel ID: %1").arg(m_channelId));
-    lines.append(tr("Stream: %1").arg(m_profile == Devices::StreamProfile::Main ? tr("Main stream") : tr("Sub stream")));
+    QString stream = m_profile == Devices::StreamProfile::Main ? tr("Main stream") : tr("Sub stream");
+    if (m_subStreamRefused)
+        stream = tr("%1 (the camera refused the sub stream)").arg(stream);
+    else if (m_profileChoice == ProfileChoice::Automatic)
+        stream = tr("%1 (chosen by the tile's size and the device's settings)").arg(stream);
+    lines.append(tr("Stream: %1").arg(stream));
     lines.append(tr("State: %1").arg(m_state == State::Playing ? tr("Playing") : stateText()));
     if (m_stream) {
         const StreamStats &stats = m_stream->stats();
