@@ -110,10 +110,8 @@ void VideoView::initializeGL()
     m_pixelFormat = singleChannel ? GL_RED : GL_LUMINANCE;
     m_hasRowLength = !gles || major >= 3 || gl->hasExtension("GL_EXT_unpack_subimage");
 
-    // The usual program now, so that a driver that rejects it says so before the first picture.
-    if (!program(YuvMatrix::Bt601, YuvRange::Limited))
-        return;
-
+    // The YUV programs are built for the first picture that needs each (program()): a view
+    // usually meets one matrix and range, and only that one is compiled.
     m_vao.create(); // optional: only core profiles need one
     QOpenGLVertexArrayObject::Binder vaoBinder(&m_vao);
     m_vertices.create();
