@@ -337,26 +337,22 @@ Devices::StreamProfile VideoGrid::chosenProfile(int index, const QString &channe
     return m_automaticStreams ? automaticProfile(index) : Devices::StreamProfile::Main;
 }
 
-void VideoGrid::applyAutomaticProfiles(int index)
+void VideoGrid::applyChosenProfiles(int index, bool keepOperatorChoices)
 {
-    if (!m_automaticStreams)
-        return;
     const int count = tileCount();
     for (int i = 0; i < count; ++i) {
         VideoTile *t = m_tiles[std::size_t(i)];
-        if ((index < 0 || i == index) && !t->channelId().isEmpty())
-            t->setProfile(chosenProfile(i, t->channelId()), VideoTile::ProfileChoice::Automatic);
+        if (t->channelId().isEmpty() || (index >= 0 && i != index)
+            || (keepOperatorChoices && t->profileChoice() != VideoTile::ProfileChoice::Automatic))
+            continue;
+        t->setProfile(chosenProfile(i, t->channelId()), VideoTile::ProfileChoice::Automatic);
     }
 }
 
-void VideoGrid::refreshChosenProfiles()
+void VideoGrid::applyAutomaticProfiles(int index)
 {
-    const int count = tileCount();
-    for (int i = 0; i < count; ++i) {
-        VideoTile *t = m_tiles[std::size_t(i)];
-        if (!t->channelId().isEmpty() && t->profileChoice() == VideoTile::ProfileChoice::Automatic)
-            t->setProfile(chosenProfile(i, t->channelId()), VideoTile::ProfileChoice::Automatic);
-    }
+    if (m_automaticStreams)
+        applyChosenProfiles(index, false);
 }
 
 int VideoGrid::openChannel(const QString &channelId, int tileIndex, std::optional<Devices::StreamProfile> profile)
@@ -518,7 +514,7 @@ void VideoGrid::refreshAllChannelInfo()
 {
     for (VideoTile *t : m_tiles)
         t->refreshChannelInfo();
-    refreshChosenProfiles();
+    applyChosenProfiles(-1, true); // a device's stream setting may have changed
 }
 
 void VideoGrid::scheduleInfoRefresh()

@@ -144,11 +144,12 @@ private:
     void refreshAllChannelInfo();
     void scheduleInfoRefresh();
     void tick();
-    /// Gives tile `index` (every tile of the layout with -1) the grid's stream, when automatic
-    /// streams are on.
+    /// Gives tile `index` (every tile of the layout with -1) chosenProfile(); with
+    /// `keepOperatorChoices`, only tiles already playing the grid's choice.
+    void applyChosenProfiles(int index, bool keepOperatorChoices);
+    /// applyChosenProfiles(index, false) when automatic streams are on: the layout, a
+    /// maximization or the tiles' places changed.
     void applyAutomaticProfiles(int index = -1);
-    /// Tiles playing the grid's choice follow changes of their device's stream setting.
-    void refreshChosenProfiles();
     void showContextMenu(int index, const QPoint &globalPos);
     /// The tile next to `index` in an arrow key's direction, or -1.
     int neighbour(int index, Qt::Key direction) const;

@@ -95,8 +95,7 @@ void VideoTile::setChannel(const QString &channelId, Devices::StreamProfile prof
 {
     if (channelId != m_channelId)
         m_subStreamRefused = false;
-    if (choice == ProfileChoice::Automatic && m_subStreamRefused)
-        profile = Devices::StreamProfile::Main;
+    profile = allowedProfile(profile, choice);
     m_profileChoice = choice;
     if (channelId == m_channelId && profile == m_profile && !m_failed)
         return;
@@ -128,10 +127,14 @@ void VideoTile::clearChannel()
     Q_EMIT channelChanged(m_index);
 }
 
+Devices::StreamProfile VideoTile::allowedProfile(Devices::StreamProfile profile, ProfileChoice choice) const
+{
+    return choice == ProfileChoice::Automatic && m_subStreamRefused ? Devices::StreamProfile::Main : profile;
+}
+
 void VideoTile::setProfile(Devices::StreamProfile profile, ProfileChoice choice)
 {
-    if (choice == ProfileChoice::Automatic && m_subStreamRefused)
-        profile = Devices::StreamProfile::Main;
+    profile = allowedProfile(profile, choice);
     m_profileChoice = choice;
     if (profile == m_profile)
         return;
@@ -534,7 +537,7 @@ QMenu *VideoTile::createContextMenu(bool maximized, std::optional<Devices::Strea
     auto *profiles = new QActionGroup(menu);
     QAction *automatic = nullptr;
     if (automaticProfile) {
-        const Devices::StreamProfile profile = m_subStreamRefused ? Devices::StreamProfile::Main : *automaticProfile;
+        const Devices::StreamProfile profile = allowedProfile(*automaticProfile, ProfileChoice::Automatic);
         automatic = menu->addAction(profile == Devices::StreamProfile::Main ? tr("&Automatic: Main Stream")
                                                                             : tr("&Automatic: Sub Stream"),
                                     this, [this, profile] { setProfile(profile, ProfileChoice::Automatic); });

@@ -153,6 +153,8 @@ protected:
 
 private:
     void setChannelInfo(const QString &name, bool online, const QString &offlineReason);
+    /// `profile`, or the main stream for an automatic choice on a channel that refused its sub stream.
+    Devices::StreamProfile allowedProfile(Devices::StreamProfile profile, ProfileChoice choice) const;
     void openStream();
     void closeStream();
     void syncStream();
