@@ -85,6 +85,16 @@ std::optional<DeviceRegistry::ChannelRef> DeviceRegistry::findChannel(QStringVie
     return std::nullopt;
 }
 
+std::optional<DeviceId> DeviceRegistry::deviceOf(QStringView channelId) const
+{
+    QReadLocker locker(&m_lock);
+    if (const auto owner = m_channelIndex.constFind(channelId.toString()); owner != m_channelIndex.constEnd())
+        return *owner;
+    if (const auto id = DeviceId::parse(channelId); id && m_records.contains(*id))
+        return *id;
+    return std::nullopt;
+}
+
 DeviceRegistry::Counts DeviceRegistry::counts() const
 {
     QReadLocker locker(&m_lock);

@@ -58,6 +58,9 @@ public:
     };
     /// The channel with this ID and the device it belongs to.
     std::optional<ChannelRef> findChannel(QStringView channelId) const;
+    /// The device behind an ID a stream or PTZ command can be opened with: the device of that
+    /// channel, or the device itself when an IPC is addressed by its own ID; nullopt when unknown.
+    std::optional<DeviceId> deviceOf(QStringView channelId) const;
     struct Counts {
         int devices = 0;
         int online = 0;

@@ -626,7 +626,7 @@ void GbService::sendPtz(const QString &channelId, const PtzCommand &command, Don
     if (channel) {
         device = channel->device;
         target = GbId::parse(QStringView(channel->channel.id)).value_or(GbId(device));
-    } else if (auto asDevice = DeviceId::parse(channelId); asDevice && m_registry.contains(*asDevice)) {
+    } else if (const auto asDevice = m_registry.deviceOf(channelId)) {
         device = *asDevice; // an IPC steered by its own ID
         target = device;
     } else {

@@ -207,7 +207,7 @@ Result<StreamId> MediaSessions::open(const QString &channelId, StreamOptions opt
             return fail(ErrorCode::InvalidArgument,
                         tr("%1 is a catalog group, not a channel that streams video.").arg(channelId));
         target = *parsed;
-    } else if (auto asDevice = DeviceId::parse(channelId); asDevice && registry.contains(*asDevice)) {
+    } else if (const auto asDevice = registry.deviceOf(channelId)) {
         device = *asDevice; // an IPC opened by its own ID
         target = device;
     } else {

@@ -324,12 +324,7 @@ Devices::StreamProfile VideoGrid::automaticProfile(int index) const
 Devices::StreamProfile VideoGrid::chosenProfile(int index, const QString &channelId) const
 {
     const Devices::DeviceRegistry &registry = m_backend.registry();
-    std::optional<DeviceId> device;
-    if (const auto ref = registry.findChannel(channelId))
-        device = ref->device;
-    else if (const auto id = DeviceId::parse(channelId)) // an IPC played by its own ID
-        device = *id;
-    if (device) {
+    if (const auto device = registry.deviceOf(channelId)) {
         if (const auto settings = registry.settings(*device);
             settings && settings->streamProfile == Devices::StreamProfile::Sub)
             return Devices::StreamProfile::Sub;

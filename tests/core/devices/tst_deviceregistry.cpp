@@ -132,6 +132,10 @@ private Q_SLOTS:
         QVERIFY(found);
         QCOMPARE(found->device, nvr);
         QCOMPARE(found->channel.name, u"门磁"_s);
+        QCOMPARE(registry.deviceOf(u"34020000001340000001"), std::optional(nvr));
+        QCOMPARE(registry.deviceOf(nvr.toString()), std::optional(nvr)); // addressed by its own ID
+        QVERIFY(!registry.deviceOf(u"34020000001320000077")); // no such device or channel
+        QVERIFY(!registry.deviceOf(u"not an id"));
 
         // a completed sync replaces
         registry.replaceChannels(nvr, {channel(u"34020000001310000003"_s, u"北门"_s)});
