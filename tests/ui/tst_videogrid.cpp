@@ -254,6 +254,24 @@ private Q_SLOTS:
         QCOMPARE(f.grid->tile(0)->index(), 0);
     }
 
+    void aDyingGridSaysNothing()
+    {
+        // The main window listens to the grid and walks its tiles; while the grid is destroyed
+        // (tiles go one by one, each hanging up its stream) nothing may reach it.
+        auto f = std::make_unique<Fixture>();
+        for (int i = 0; i < 4; ++i)
+            f->grid->openChannel(cameraId(i + 1), i);
+        QCOMPARE(f->backend.openCount(), 4);
+        bool dying = false;
+        int heardWhileDying = 0;
+        QObject listener;
+        QObject::connect(f->grid.get(), &VideoGrid::tilesChanged, &listener, [&] { heardWhileDying += dying; });
+        dying = true;
+        f->grid.reset();
+        QCOMPARE(heardWhileDying, 0);
+        QCOMPARE(f->backend.openCount(), 0); // every stream was hung up all the same
+    }
+
     void hiddenTilesCloseTheirStreams()
     {
         Fixture f;

@@ -19,6 +19,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -60,6 +61,9 @@ VideoTile::VideoTile(int index, ConsoleBackend &backend, QWidget *parent)
 
 VideoTile::~VideoTile()
 {
+    // Hang up without telling anyone: the grid that listens may be half destroyed already
+    // (its tiles die one by one), and walking its tiles from a signal read freed memory.
+    const QSignalBlocker silent(this);
     closeStream();
 }
 
