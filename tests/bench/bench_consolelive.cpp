@@ -42,15 +42,6 @@ using Vigil::Bench::median;
 
 namespace {
 
-Ui::VideoGrid::Layout layoutFor(int tiles)
-{
-    return tiles <= 1 ? Ui::VideoGrid::Layout::One
-        : tiles <= 4  ? Ui::VideoGrid::Layout::Four
-        : tiles <= 9  ? Ui::VideoGrid::Layout::Nine
-        : tiles <= 16 ? Ui::VideoGrid::Layout::Sixteen
-                      : Ui::VideoGrid::Layout::TwentyFive;
-}
-
 [[noreturn]] void die(const QString &why)
 {
     std::fprintf(stderr, "bench_consolelive: %s\n", qPrintable(why));
@@ -103,7 +94,7 @@ int main(int argc, char *argv[])
     window->show();
     Ui::VideoGrid *grid = window->videoGrid();
     grid->setAutomaticStreams(subStreams);
-    grid->setGridLayout(layoutFor(tiles));
+    grid->setGridLayout(UiTest::squareLayoutFor(tiles));
 
     QProcess camsim;
     camsim.setProcessChannelMode(QProcess::ForwardedErrorChannel);

@@ -68,11 +68,7 @@ int main(int argc, char *argv[])
 
     Ui::VideoGrid grid(backend);
     grid.resize(1920, 1080);
-    grid.setGridLayout(tiles <= 1 ? Ui::VideoGrid::Layout::One
-                       : tiles <= 4 ? Ui::VideoGrid::Layout::Four
-                       : tiles <= 9 ? Ui::VideoGrid::Layout::Nine
-                       : tiles <= 16 ? Ui::VideoGrid::Layout::Sixteen
-                                     : Ui::VideoGrid::Layout::TwentyFive);
+    grid.setGridLayout(UiTest::squareLayoutFor(tiles));
     for (int i = 0; i < tiles; ++i)
         grid.openChannel(channels[i].id, i);
     grid.show();

@@ -8,6 +8,7 @@
 #include "devices/deviceregistry.h"
 #include "devices/eventlog.h"
 #include "video/latestframeslot.h"
+#include "video/videogrid.h"
 #include "video/yuvframe.h"
 
 #include <QColor>
@@ -36,6 +37,17 @@ inline void isolateSettings()
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
     QStandardPaths::setTestModeEnabled(true);
     QSettings().clear();
+}
+
+/// The smallest of the square layouts (1, 4, 9, 16, 25) that holds `tiles` tiles.
+inline Ui::VideoGrid::Layout squareLayoutFor(int tiles)
+{
+    using Layout = Ui::VideoGrid::Layout;
+    return tiles <= 1 ? Layout::One
+        : tiles <= 4  ? Layout::Four
+        : tiles <= 9  ? Layout::Nine
+        : tiles <= 16 ? Layout::Sixteen
+                      : Layout::TwentyFive;
 }
 
 inline DeviceId deviceId(const char *digits)
