@@ -4,11 +4,18 @@
 // every pass, 25 passes a second for S seconds (default 10). Prints the passes reached, the CPU
 // of the whole process and the CPU per pass.
 // Run it beside bench_videogrid (the console's grid: one QOpenGLWidget per tile) in the same go:
-//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds]
+//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
 // Under Xvfb both paint with llvmpipe on the CPU; the difference is what Qt's widget composition
 // costs, the rest is what drawing the pictures costs at the least.
+// --decode N adds what the console does beside painting: N threads each decoding a 1080p25 H.264
+// clip (made with ffmpeg, about 4 Mb/s like a camera) in real time with the console's VideoDecoder,
+// one codec thread each. Beside bench_consolelive with N main streams it tells how many passes a
+// renderer with no widget composition at all could reach while the decoders take their share.
+
+#include "../core/media/ffmpeg/mediafixtures.h"
 
 #include "benchutil.h"
+#include "media/ffmpeg/videodecoder.h"
 #include "video/videoview.h"
 #include "vigilresources.h"
 
@@ -17,14 +24,19 @@
 #include <QOpenGLFunctions>
 #include <QOpenGLShaderProgram>
 #include <QOpenGLWindow>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
 #include "video/glnames.h" // after the GL headers
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <optional>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -126,14 +138,70 @@ private:
     quint64 m_passes = 0;
 };
 
+/// `streams` threads, each decoding `units` over and over at 25 frames a second of wall time
+/// (a thread that falls behind does not catch up by bursting), until destroyed.
+class DecodeLoad {
+public:
+    DecodeLoad(const std::vector<Media::EncodedFrame> &units, int streams)
+    {
+        for (int s = 0; s < streams; ++s)
+            m_threads.emplace_back([this, &units](std::stop_token stop) { run(units, stop); });
+    }
+
+    quint64 frames() const { return m_frames.load(std::memory_order_relaxed); }
+
+private:
+    void run(const std::vector<Media::EncodedFrame> &units, std::stop_token stop)
+    {
+        Media::VideoDecoder decoder([this](Media::VideoFrame) { m_frames.fetch_add(1, std::memory_order_relaxed); });
+        constexpr auto kFrameTime = std::chrono::microseconds(40'000);
+        auto due = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; !stop.stop_requested(); i = (i + 1) % units.size()) {
+            decoder.decode(units[i]);
+            due = std::max(due + kFrameTime, std::chrono::steady_clock::now() - kFrameTime);
+            std::this_thread::sleep_until(due);
+        }
+    }
+
+    std::atomic<quint64> m_frames{0};
+    std::vector<std::jthread> m_threads;
+};
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QGuiApplication app(argc, argv);
-    const QStringList args = QCoreApplication::arguments().mid(1);
+    QStringList args = QCoreApplication::arguments().mid(1);
+    int decoders = 0;
+    if (const qsizetype at = args.indexOf(u"--decode"_s); at >= 0 && at + 1 < args.size()) {
+        decoders = std::clamp(args[at + 1].toInt(), 0, 25);
+        args.remove(at, 2);
+    }
     const int tiles = args.size() > 0 ? std::clamp(args[0].toInt(), 1, 25) : 16;
     const int seconds = args.size() > 1 ? std::max(1, args[1].toInt()) : 10;
+
+    QTemporaryDir dir;
+    std::vector<Media::EncodedFrame> units;
+    if (decoders > 0) {
+        const QString clip = dir.filePath(u"clip.h264"_s);
+        const auto made = Media::Testing::runFfmpeg(
+            {u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=%1x%2:rate=25"_s.arg(kWidth).arg(kHeight), u"-frames:v"_s,
+             u"250"_s, u"-pix_fmt"_s, u"yuv420p"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s,
+             u"-profile:v"_s, u"main"_s, u"-g"_s, u"50"_s, u"-bf"_s, u"0"_s, u"-b:v"_s, u"4M"_s, u"-f"_s, u"h264"_s,
+             clip});
+        auto read = made ? Media::Testing::readAccessUnits(clip, Media::EncodedFrame::Codec::H264)
+                         : std::unexpected(made.error());
+        if (!read || read->empty()) {
+            std::fprintf(stderr, "cannot make the 1080p clip to decode: %s\n",
+                         read ? "no access units" : qPrintable(read.error().message));
+            return 1;
+        }
+        units = std::move(*read);
+    }
+    std::optional<DecodeLoad> load;
+    if (decoders > 0)
+        load.emplace(units, decoders);
 
     FloorWindow window(tiles);
     window.resize(1920, 1080);
@@ -149,6 +217,7 @@ int main(int argc, char *argv[])
     while (settle.elapsed() < 2000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     const quint64 passes0 = window.passes();
+    const quint64 decoded0 = load ? load->frames() : 0;
     const double cpu0 = Bench::processCpuSeconds();
     QElapsedTimer wall;
     wall.start();
@@ -157,11 +226,16 @@ int main(int argc, char *argv[])
     const double elapsed = double(wall.elapsed()) / 1000.0;
     const double cpu = Bench::processCpuSeconds() - cpu0;
     const double passes = double(window.passes() - passes0);
+    const double decoded = load ? double(load->frames() - decoded0) : 0.0;
+    load.reset();
 
     std::printf("%d tiles of %dx%d in one OpenGL window, asked for 25 passes/s, for %.1f s on %d cores\n", tiles,
                 kWidth, kHeight, elapsed, QThread::idealThreadCount());
+    if (decoders > 0)
+        std::printf("  beside %d threads decoding 1080p25 H.264 in real time: %.1f frames/s each\n", decoders,
+                    decoded / elapsed / decoders);
     std::printf("  passes           %5.1f /s (each uploads and draws every tile)\n", passes / elapsed);
-    std::printf("  process          %5.1f%% of one core (GUI and llvmpipe's threads)\n", 100.0 * cpu / elapsed);
+    std::printf("  process          %5.1f%% of one core (GUI, llvmpipe's threads and any decoders)\n", 100.0 * cpu / elapsed);
     std::printf("  CPU per pass     %5.1f ms\n", passes > 0 ? 1000.0 * cpu / passes : 0.0);
     return 0;
 }
