@@ -12,6 +12,11 @@ set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\vigil.exe")
 set(CPACK_NSIS_URL_INFO_ABOUT "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_NSIS_HELP_LINK "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
+# The installer keeps the install folder under Software\<vendor>\<this key> and its Apps & features
+# entry under Uninstall\<this key>, and the uninstaller deletes both. The default, "Vigil", is the
+# console's own settings key (QSettings: Software\Vigil\vigil; the registry ignores case), which
+# an install without administrator rights (HKCU) would delete on uninstall.
+set(CPACK_PACKAGE_INSTALL_REGISTRY_KEY "Vigil Setup")
 set(CPACK_NSIS_EXECUTABLES_DIRECTORY "bin")
 set(CPACK_NSIS_CREATE_ICONS_EXTRA [=[CreateShortCut "$DESKTOP\Vigil.lnk" "$INSTDIR\bin\vigil.exe"]=])
 set(CPACK_NSIS_DELETE_ICONS_EXTRA [=[Delete "$DESKTOP\Vigil.lnk"]=])

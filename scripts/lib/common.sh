@@ -18,6 +18,7 @@ VIGIL_BUILD_PACKAGES=(
 VIGIL_TEST_PACKAGES=(
     xvfb xauth sip-tester python3 x11-apps
     dpkg-dev file desktop-file-utils x11-utils   # the Debian package test (tests/installer)
+    nsis wine wine64                             # the Windows installer test (tests/installer)
 )
 
 say() { printf '==> %s\n' "$*"; }

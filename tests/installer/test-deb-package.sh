@@ -17,20 +17,8 @@ build_dir=$2
 readonly marker=/var/lib/vigil/vigil-package-test.marker
 readonly unit_name=vigild.service
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-    local description=$1
-    shift
-    if "$@"; then ok "$description"; else not_ok "$description"; fi
-}
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ] || exit 1
-    exit "${1:-0}"
-}
+# shellcheck source=checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/vigil-deb-test.XXXXXX")
 installed_by_us=0
