@@ -12,6 +12,7 @@
 #include "offlinebackend.h"
 #include "ptz/ptzpanel.h"
 #include "settings/settingsdialog.h"
+#include "video/graphicsinfo.h"
 #include "video/videogrid.h"
 
 #include <QAction>
@@ -119,6 +120,13 @@ void MainWindow::build()
     addDockWidget(Qt::BottomDockWidgetArea, m_eventDock);
     resizeDocks({m_treeDock, m_ptzDock}, {260, 220}, Qt::Horizontal);
     resizeDocks({m_eventDock}, {170}, Qt::Vertical);
+
+    // Said where installers look first when video stutters: no graphics acceleration.
+    m_softwareRenderingLabel = new QLabel(this);
+    m_softwareRenderingLabel->setObjectName(u"softwareRendering"_s);
+    m_softwareRenderingLabel->setContentsMargins(6, 0, 6, 0);
+    statusBar()->addPermanentWidget(m_softwareRenderingLabel);
+    m_softwareRenderingLabel->setVisible(GraphicsInfo::current().software);
 
     m_deviceCountLabel = new QLabel(this);
     m_deviceCountLabel->setObjectName(u"deviceCount"_s);
@@ -232,6 +240,12 @@ void MainWindow::retranslate()
     m_eventDock->setWindowTitle(tr("Events"));
     m_toolBar->setWindowTitle(tr("Live View"));
     m_welcomeHeading->setText(tr("<h2>Point your devices at this console</h2>"));
+    m_softwareRenderingLabel->setText(tr("Software rendering"));
+    m_softwareRenderingLabel->setToolTip(
+        tr("Video is drawn without graphics acceleration (%1): the processor paints every picture, so "
+           "large layouts of main streams play at a lower frame rate. Install the graphics card's driver, "
+           "or let small tiles play sub streams (Settings, Console).")
+            .arg(GraphicsInfo::current().renderer));
     updateConnectionTexts();
     updateStatus();
 }
@@ -382,11 +396,21 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::showAbout()
 {
+    const GraphicsInfo &graphics = GraphicsInfo::current();
+    QString video;
+    if (!graphics.available)
+        video = tr("Video drawing: no OpenGL available");
+    else if (graphics.software)
+        video = tr("Video drawing: %1, OpenGL %2, without graphics acceleration")
+                    .arg(graphics.renderer.toHtmlEscaped(), graphics.version.toHtmlEscaped());
+    else
+        video = tr("Video drawing: %1, OpenGL %2").arg(graphics.renderer.toHtmlEscaped(), graphics.version.toHtmlEscaped());
     QMessageBox::about(this, tr("About Vigil"),
                        tr("<h3>Vigil %1</h3><p>A console for GB/T 28181 video surveillance: "
                           "cameras, NVRs and platforms register to it over SIP, and it shows "
                           "their live video.</p>")
-                           .arg(QString::fromLatin1(kVersion)));
+                               .arg(QString::fromLatin1(kVersion))
+                           + u"<p>"_s + video + u"</p>"_s);
 }
 
 } // namespace Vigil::Ui

@@ -99,6 +99,7 @@ private:
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
 
+    QLabel *m_softwareRenderingLabel = nullptr;
     QLabel *m_deviceCountLabel = nullptr;
     QLabel *m_streamCountLabel = nullptr;
     QLabel *m_bitrateLabel = nullptr;

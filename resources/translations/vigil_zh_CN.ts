@@ -1529,6 +1529,26 @@ If the device keeps registering, it comes back unless the server accepts known d
         <source>The SIP server could not start with the new settings: %1</source>
         <translation>SIP 服务器无法按新设置启动：%1</translation>
     </message>
+    <message>
+        <source>Software rendering</source>
+        <translation>软件渲染</translation>
+    </message>
+    <message>
+        <source>Video is drawn without graphics acceleration (%1): the processor paints every picture, so large layouts of main streams play at a lower frame rate. Install the graphics card&apos;s driver, or let small tiles play sub streams (Settings, Console).</source>
+        <translation>视频在没有图形加速的情况下绘制（%1）：每一帧画面都由处理器绘制，因此多画面布局播放主码流时帧率会降低。请安装显卡驱动，或让小窗口播放子码流（设置，客户端）。</translation>
+    </message>
+    <message>
+        <source>Video drawing: no OpenGL available</source>
+        <translation>视频绘制：没有可用的 OpenGL</translation>
+    </message>
+    <message>
+        <source>Video drawing: %1, OpenGL %2, without graphics acceleration</source>
+        <translation>视频绘制：%1，OpenGL %2，无图形加速</translation>
+    </message>
+    <message>
+        <source>Video drawing: %1, OpenGL %2</source>
+        <translation>视频绘制：%1，OpenGL %2</translation>
+    </message>
 </context>
 <context>
     <name>Vigil::Ui::OfflineBackend</name>

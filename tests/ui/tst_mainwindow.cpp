@@ -10,6 +10,7 @@
 #include "ptz/ptzpanel.h"
 #include "settings/consolesettings.h"
 #include "uitestsupport.h"
+#include "video/graphicsinfo.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
 #include "video/videoview.h"
@@ -18,10 +19,13 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTest>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 
@@ -169,6 +173,44 @@ private Q_SLOTS:
         QTRY_COMPARE(window.bitrateText(), u"Inbound: 3.5 Mbit/s"_s);
     }
 
+    void saysWhenVideoIsPaintedWithoutAGraphicsCard()
+    {
+        // Under Xvfb the console draws with Mesa's llvmpipe: installers see why a large grid
+        // plays slowly, in the status bar and in About.
+        const Ui::GraphicsInfo &graphics = Ui::GraphicsInfo::current();
+        QVERIFY2(graphics.available, "Xvfb gives an OpenGL context");
+        QVERIFY(!graphics.renderer.isEmpty());
+        UiTest::TestBackend backend;
+        MainWindow window(backend);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *label = window.findChild<QLabel *>(u"softwareRendering"_s);
+        QVERIFY(label);
+        QCOMPARE(label->isVisible(), graphics.software);
+        QCOMPARE(label->text(), u"Software rendering"_s);
+        QVERIFY(label->toolTip().contains(graphics.renderer));
+        QVERIFY(label->toolTip().contains(u"sub streams"_s));
+
+        QString aboutText;
+        QTimer::singleShot(0, &window, [&aboutText] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                aboutText = box->text();
+                box->accept();
+            }
+        });
+        QAction *about = nullptr;
+        const auto menus = window.menuBar()->actions();
+        for (const QAction *menu : menus) {
+            const auto items = menu->menu()->actions();
+            for (QAction *item : items)
+                about = item->text() == u"&About Vigil"_s ? item : about;
+        }
+        QVERIFY(about);
+        about->trigger();
+        QVERIFY(aboutText.contains(u"Video drawing: "_s + graphics.renderer));
+        QCOMPARE(aboutText.contains(u"without graphics acceleration"_s), graphics.software);
+    }
+
     void fullScreenShowsOnlyVideo()
     {
         UiTest::TestBackend backend;
@@ -249,6 +291,7 @@ private Q_SLOTS:
             QVERIFY(window.sipAddressText().startsWith(u"SIP："_s));
             auto *details = window.findChild<QLabel *>(u"connectionDetails"_s);
             QVERIFY(details->text().contains(u"SIP 服务器编号"_s));
+            QCOMPARE(window.findChild<QLabel *>(u"softwareRendering"_s)->text(), u"软件渲染"_s);
         }
         QVERIFY(Ui::Localization::apply(QLocale(QLocale::English, QLocale::UnitedStates)) == false);
         MainWindow window;

@@ -4,6 +4,7 @@
 // kept. Also the frame hand-off between a producer thread and the GUI.
 
 #include "uitestsupport.h"
+#include "video/graphicsinfo.h"
 #include "video/latestframeslot.h"
 #include "video/videoview.h"
 #include "video/yuvframe.h"
@@ -184,6 +185,31 @@ private Q_SLOTS:
         QCOMPARE(image.size(), QSize(64, 16));
         for (int bar = 0; bar < barColors().size(); ++bar)
             QVERIFY(closeTo(image.pixel(bar * 8 + 4, 8), barColors()[bar], 3));
+    }
+
+    void recognisesSoftwareRenderers_data()
+    {
+        QTest::addColumn<QString>("renderer");
+        QTest::addColumn<bool>("software");
+        QTest::newRow("llvmpipe") << u"llvmpipe (LLVM 15.0.6, 256 bits)"_s << true;
+        QTest::newRow("softpipe") << u"softpipe"_s << true;
+        QTest::newRow("d3d12 on warp") << u"D3D12 (Microsoft Basic Render Driver)"_s << true;
+        QTest::newRow("swiftshader") << u"Google SwiftShader"_s << true;
+        QTest::newRow("angle swiftshader")
+            << u"ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)"_s << true;
+        QTest::newRow("windows opengl 1.1") << u"GDI Generic"_s << true;
+        QTest::newRow("intel") << u"Mesa Intel(R) UHD Graphics 620 (KBL GT2)"_s << false;
+        QTest::newRow("amd") << u"AMD Radeon RX 6600 (radeonsi, navi23, LLVM 15.0.6, DRM 3.49, 6.1.0-13-amd64)"_s << false;
+        QTest::newRow("nvidia") << u"NVIDIA GeForce GTX 1650/PCIe/SSE2"_s << false;
+        QTest::newRow("virtualbox") << u"SVGA3D; build: RELEASE; LLVM;"_s << false;
+        QTest::newRow("empty") << QString() << false;
+    }
+
+    void recognisesSoftwareRenderers()
+    {
+        QFETCH(QString, renderer);
+        QFETCH(bool, software);
+        QCOMPARE(GraphicsInfo::isSoftwareRenderer(renderer), software);
     }
 
     void rejectsBadFrames()
