@@ -19,6 +19,7 @@
 #include "video/videotile.h"
 #include "video/videoview.h"
 #include "benchutil.h"
+#include "looplateness.h"
 
 #include <QApplication>
 #include <QDir>
@@ -157,25 +158,13 @@ int main(int argc, char *argv[])
     const double gui0 = threadCpuSeconds();
     const double process0 = processCpuSeconds();
 
-    // The event loop's worst lateness: a 1 ms timer that notes how late it fires.
-    qint64 worstLateMs = 0;
-    std::vector<qint64> lateness;
-    QElapsedTimer beat;
-    beat.start();
-    QTimer heartbeat;
-    heartbeat.setTimerType(Qt::PreciseTimer);
-    heartbeat.setInterval(1);
-    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
-        const qint64 late = beat.restart() - 1;
-        worstLateMs = std::max(worstLateMs, late);
-        lateness.push_back(late);
-    });
-    heartbeat.start();
+    Bench::LoopLateness lateness;
+    lateness.start();
     QElapsedTimer wall;
     wall.start();
     while (wall.elapsed() < qint64(seconds) * 1000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    heartbeat.stop();
+    lateness.stop();
     const double elapsed = double(wall.elapsed()) / 1000.0;
     const double guiCpu = (threadCpuSeconds() - gui0) / elapsed;
     const double processCpu = (processCpuSeconds() - process0) / elapsed;
@@ -191,14 +180,7 @@ int main(int argc, char *argv[])
         dropped += decoded1.dropped[std::size_t(i)] - decoded0.dropped[std::size_t(i)];
         playing += grid->tile(i)->state() == Ui::VideoTile::State::Playing;
     }
-    std::sort(lateness.begin(), lateness.end());
-    const qint64 p99 = lateness.empty() ? 0 : lateness[lateness.size() * 99 / 100];
-    int over16 = 0;
-    qint64 heldOver16Ms = 0;
-    for (qint64 late : lateness) {
-        over16 += late > 16;
-        heldOver16Ms += late > 16 ? late : 0;
-    }
+    const Bench::LoopLateness::Summary held = lateness.summary(elapsed);
 
     int subTiles = 0;
     for (int i = 0; i < tiles; ++i)
@@ -216,7 +198,7 @@ int main(int argc, char *argv[])
     std::printf("  GUI thread         %5.1f%% of one core\n", 100.0 * guiCpu);
     std::printf("  console process    %5.1f%% of one core (receive, decode, GUI, llvmpipe)\n", 100.0 * processCpu);
     std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
-                worstLateMs, p99, over16, 100.0 * double(heldOver16Ms) / (elapsed * 1000.0));
+                held.worstMs, held.p99Ms, held.timesOver16Ms, 100.0 * held.shareHeldUp);
     std::printf("  tiles playing at the end: %d of %d\n", playing, tiles);
 
     window.reset();

@@ -4,9 +4,12 @@
 // every pass, 25 passes a second for S seconds (default 10). Prints the passes reached, the CPU
 // of the whole process and the CPU per pass.
 // Run it beside bench_videogrid (the console's grid: one QOpenGLWidget per tile) in the same go:
-//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
+//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N] [--render-thread]
 // Under Xvfb both paint with llvmpipe on the CPU; the difference is what Qt's widget composition
 // costs, the rest is what drawing the pictures costs at the least.
+// --render-thread paints from a thread of its own into a plain QWindow, the way a renderer that
+// keeps the GUI thread free would; the GUI thread then only measures how long its event loop is
+// held up (it paints in the GUI thread otherwise, as QOpenGLWidget does).
 // --decode N adds what the console does beside painting: N threads each decoding a 1080p25 H.264
 // clip (made with ffmpeg, about 4 Mb/s like a camera) in real time with the console's VideoDecoder,
 // one codec thread each. Beside bench_consolelive with N main streams it tells how many passes a
@@ -15,6 +18,7 @@
 #include "../core/media/ffmpeg/mediafixtures.h"
 
 #include "benchutil.h"
+#include "looplateness.h"
 #include "media/ffmpeg/videodecoder.h"
 #include "video/videoview.h"
 #include "vigilresources.h"
@@ -24,6 +28,7 @@
 #include <QOpenGLFunctions>
 #include <QOpenGLShaderProgram>
 #include <QOpenGLWindow>
+#include <QWindow>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -34,6 +39,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <cstdio>
 #include <thread>
@@ -51,34 +57,37 @@ constexpr GLfloat kQuad[] = {
     -1.0f, -1.0f, 0.0f, 1.0f, 1.0f, -1.0f, 1.0f, 1.0f, -1.0f, 1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 0.0f,
 };
 
-class FloorWindow : public QOpenGLWindow, protected QOpenGLFunctions {
+/// Draws the tiles: every tile's three planes uploaded and drawn with the console's YUV shader in
+/// every pass. Needs a current context.
+class TilePainter : protected QOpenGLFunctions {
 public:
-    explicit FloorWindow(int tiles)
+    explicit TilePainter(int tiles)
         : m_tiles(tiles)
         , m_luma(std::size_t(kWidth) * kHeight, 96)
         , m_chroma(std::size_t(kWidth / 2) * (kHeight / 2), 128)
     {
     }
 
-    quint64 passes() const { return m_passes; }
+    quint64 passes() const { return m_passes.load(std::memory_order_relaxed); }
 
-protected:
-    void initializeGL() override
+    void initialize()
     {
         initializeOpenGLFunctions();
-        m_program.addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
-        m_program.addShaderFromSourceCode(QOpenGLShader::Fragment,
+        // Made here, in the thread that paints: the program's shaders are its QObject children.
+        m_program = std::make_unique<QOpenGLShaderProgram>();
+        m_program->addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
+        m_program->addShaderFromSourceCode(QOpenGLShader::Fragment,
                                           Ui::VideoView::fragmentShaderSource(Ui::YuvMatrix::Bt709, Ui::YuvRange::Limited));
-        m_program.bindAttributeLocation("position", 0);
-        m_program.bindAttributeLocation("texCoord", 1);
-        if (!m_program.link())
-            qFatal("YUV shader: %s", qPrintable(m_program.log()));
-        m_program.bind();
-        m_program.setUniformValue("planeY", 0);
-        m_program.setUniformValue("planeU", 1);
-        m_program.setUniformValue("planeV", 2);
-        m_program.setUniformValue("dim", 1.0f);
-        m_program.setUniformValue("scale", 1.0f, 1.0f);
+        m_program->bindAttributeLocation("position", 0);
+        m_program->bindAttributeLocation("texCoord", 1);
+        if (!m_program->link())
+            qFatal("YUV shader: %s", qPrintable(m_program->log()));
+        m_program->bind();
+        m_program->setUniformValue("planeY", 0);
+        m_program->setUniformValue("planeU", 1);
+        m_program->setUniformValue("planeV", 2);
+        m_program->setUniformValue("dim", 1.0f);
+        m_program->setUniformValue("scale", 1.0f, 1.0f);
         m_textures.resize(std::size_t(m_tiles) * 3);
         glGenTextures(GLsizei(m_textures.size()), m_textures.data());
         for (std::size_t i = 0; i < m_textures.size(); ++i) {
@@ -93,24 +102,31 @@ protected:
         }
     }
 
-    void paintGL() override
+    /// Frees the GL objects; the context they were made in must be current.
+    void release()
     {
-        const qreal ratio = devicePixelRatio();
-        const int width = int(std::lround(this->width() * ratio));
-        const int height = int(std::lround(this->height() * ratio));
+        glDeleteTextures(GLsizei(m_textures.size()), m_textures.data());
+        m_textures.clear();
+        m_program.reset();
+    }
+
+    /// One pass into the current surface of `width` x `height` device pixels.
+    void paint(int width, int height)
+    {
         glViewport(0, 0, width, height);
         glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         const int side = int(std::ceil(std::sqrt(double(m_tiles))));
-        m_program.bind();
-        m_program.enableAttributeArray(0);
-        m_program.enableAttributeArray(1);
-        m_program.setAttributeArray(0, GL_FLOAT, kQuad, 2, 4 * sizeof(GLfloat));
-        m_program.setAttributeArray(1, GL_FLOAT, kQuad + 2, 2, 4 * sizeof(GLfloat));
+        m_program->bind();
+        m_program->enableAttributeArray(0);
+        m_program->enableAttributeArray(1);
+        m_program->setAttributeArray(0, GL_FLOAT, kQuad, 2, 4 * sizeof(GLfloat));
+        m_program->setAttributeArray(1, GL_FLOAT, kQuad + 2, 2, 4 * sizeof(GLfloat));
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        const quint64 pass = passes();
         for (int tile = 0; tile < m_tiles; ++tile) {
             // A new picture for every tile in every pass, as a grid of live cameras has.
-            m_luma[(m_passes * 7919 + std::size_t(tile)) % m_luma.size()] ^= 0x40;
+            m_luma[(pass * 7919 + std::size_t(tile)) % m_luma.size()] ^= 0x40;
             for (int plane = 0; plane < 3; ++plane) {
                 glActiveTexture(GLenum(GL_TEXTURE0 + plane));
                 glBindTexture(GL_TEXTURE_2D, m_textures[std::size_t(tile * 3 + plane)]);
@@ -124,18 +140,103 @@ protected:
                        height / side - 2);
             glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
         }
-        m_program.disableAttributeArray(0);
-        m_program.disableAttributeArray(1);
-        ++m_passes;
+        m_program->disableAttributeArray(0);
+        m_program->disableAttributeArray(1);
+        m_passes.fetch_add(1, std::memory_order_relaxed);
     }
 
 private:
     int m_tiles;
     std::vector<uchar> m_luma;
     std::vector<uchar> m_chroma;
-    QOpenGLShaderProgram m_program;
+    std::unique_ptr<QOpenGLShaderProgram> m_program;
     std::vector<GLuint> m_textures;
-    quint64 m_passes = 0;
+    std::atomic<quint64> m_passes{0};
+};
+
+/// Painting in the GUI thread, on update() from a 40 ms clock.
+class FloorWindow : public QOpenGLWindow {
+public:
+    explicit FloorWindow(int tiles)
+        : m_painter(tiles)
+    {
+    }
+    quint64 passes() const { return m_painter.passes(); }
+
+protected:
+    void initializeGL() override { m_painter.initialize(); }
+    void paintGL() override
+    {
+        m_painter.paint(int(std::lround(width() * devicePixelRatio())), int(std::lround(height() * devicePixelRatio())));
+    }
+
+private:
+    TilePainter m_painter;
+};
+
+/// Painting from a thread of its own into a plain window, a pass every 40 ms (a pass that runs
+/// late starts the next at once, without bursting to catch up).
+class ThreadedFloor {
+public:
+    explicit ThreadedFloor(int tiles)
+        : m_painter(tiles)
+    {
+        m_window.setSurfaceType(QSurface::OpenGLSurface);
+        m_window.resize(1920, 1080);
+    }
+    ~ThreadedFloor()
+    {
+        m_stop = true;
+        if (m_thread) {
+            m_thread->wait();
+            delete m_thread;
+        }
+    }
+
+    quint64 passes() const { return m_painter.passes(); }
+
+    /// Shows the window and starts painting once it is on screen; false when it never was.
+    bool start()
+    {
+        m_window.show();
+        QElapsedTimer exposed;
+        exposed.start();
+        while (!m_window.isExposed() && exposed.elapsed() < 5000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (!m_window.isExposed() || !QOpenGLContext::supportsThreadedOpenGL())
+            return false;
+        const QSize size = m_window.size() * m_window.devicePixelRatio();
+        m_thread = QThread::create([this, size] { run(size); });
+        m_thread->start();
+        return true;
+    }
+
+private:
+    void run(QSize size)
+    {
+        QOpenGLContext context;
+        context.setFormat(m_window.requestedFormat());
+        if (!context.create() || !context.makeCurrent(&m_window))
+            qFatal("no OpenGL context for the render thread");
+        m_painter.initialize();
+        constexpr auto kPassTime = std::chrono::microseconds(40'000);
+        auto due = std::chrono::steady_clock::now();
+        while (!m_stop) {
+            context.makeCurrent(&m_window);
+            m_painter.paint(size.width(), size.height());
+            context.swapBuffers(&m_window);
+            due = std::max(due + kPassTime, std::chrono::steady_clock::now());
+            std::this_thread::sleep_until(due);
+        }
+        context.makeCurrent(&m_window);
+        m_painter.release();
+        context.doneCurrent();
+    }
+
+    QWindow m_window;
+    TilePainter m_painter;
+    QThread *m_thread = nullptr;
+    std::atomic<bool> m_stop{false};
 };
 
 /// `streams` threads, each decoding `units` over and over at 25 frames a second of wall time
@@ -178,6 +279,7 @@ int main(int argc, char *argv[])
         decoders = std::clamp(args[at + 1].toInt(), 0, 25);
         args.remove(at, 2);
     }
+    const bool renderThread = args.removeAll(u"--render-thread"_s) > 0;
     const int tiles = args.size() > 0 ? std::clamp(args[0].toInt(), 1, 25) : 16;
     const int seconds = args.size() > 1 ? std::max(1, args[1].toInt()) : 10;
 
@@ -203,39 +305,58 @@ int main(int argc, char *argv[])
     if (decoders > 0)
         load.emplace(units, decoders);
 
-    FloorWindow window(tiles);
-    window.resize(1920, 1080);
-    window.show();
+    std::optional<FloorWindow> window;
+    std::optional<ThreadedFloor> threaded;
     QTimer frameClock;
-    frameClock.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&frameClock, &QTimer::timeout, &window, [&window] { window.update(); });
-    frameClock.start(40);
+    if (renderThread) {
+        threaded.emplace(tiles);
+        if (!threaded->start()) {
+            std::fprintf(stderr, "no window on screen, or OpenGL here cannot be used from another thread\n");
+            return 1;
+        }
+    } else {
+        window.emplace(tiles);
+        window->resize(1920, 1080);
+        window->show();
+        frameClock.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&frameClock, &QTimer::timeout, &*window, [&window] { window->update(); });
+        frameClock.start(40);
+    }
+    const auto passesSoFar = [&] { return window ? window->passes() : threaded->passes(); };
 
     // Settle for 2 s (GL set-up, shader compilation), then measure.
     QElapsedTimer settle;
     settle.start();
     while (settle.elapsed() < 2000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    const quint64 passes0 = window.passes();
+    const quint64 passes0 = passesSoFar();
     const quint64 decoded0 = load ? load->frames() : 0;
     const double cpu0 = Bench::processCpuSeconds();
+    Bench::LoopLateness lateness;
+    lateness.start();
     QElapsedTimer wall;
     wall.start();
     while (wall.elapsed() < qint64(seconds) * 1000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    lateness.stop();
     const double elapsed = double(wall.elapsed()) / 1000.0;
     const double cpu = Bench::processCpuSeconds() - cpu0;
-    const double passes = double(window.passes() - passes0);
+    const double passes = double(passesSoFar() - passes0);
+    const Bench::LoopLateness::Summary held = lateness.summary(elapsed);
     const double decoded = load ? double(load->frames() - decoded0) : 0.0;
     load.reset();
 
-    std::printf("%d tiles of %dx%d in one OpenGL window, asked for 25 passes/s, for %.1f s on %d cores\n", tiles,
-                kWidth, kHeight, elapsed, QThread::idealThreadCount());
+    std::printf("%d tiles of %dx%d in one OpenGL window, painted from %s, asked for 25 passes/s, for %.1f s on %d "
+                "cores\n",
+                tiles, kWidth, kHeight, renderThread ? "a render thread" : "the GUI thread", elapsed,
+                QThread::idealThreadCount());
     if (decoders > 0)
         std::printf("  beside %d threads decoding 1080p25 H.264 in real time: %.1f frames/s each\n", decoders,
                     decoded / elapsed / decoders);
     std::printf("  passes           %5.1f /s (each uploads and draws every tile)\n", passes / elapsed);
     std::printf("  process          %5.1f%% of one core (GUI, llvmpipe's threads and any decoders)\n", 100.0 * cpu / elapsed);
     std::printf("  CPU per pass     %5.1f ms\n", passes > 0 ? 1000.0 * cpu / passes : 0.0);
+    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
+                held.worstMs, held.p99Ms, held.timesOver16Ms, 100.0 * held.shareHeldUp);
     return 0;
 }
