@@ -33,8 +33,8 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 
 # dpkg-dev brings dpkg-shlibdeps, which turns the libraries the binaries link into Depends;
-# CPack needs file(1) to find those binaries.
-vigil_install_packages "${VIGIL_BUILD_PACKAGES[@]}" dpkg-dev file
+# CPack needs file(1) to find those binaries; help2man makes the manual pages.
+vigil_install_packages "${VIGIL_BUILD_PACKAGES[@]}" dpkg-dev file help2man
 
 if [ -z "$build_dir" ]; then
     build_dir="$VIGIL_ROOT/build-deb"

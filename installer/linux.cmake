@@ -93,3 +93,47 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${CMAKE_CURRENT_SOURCE_DIR}/debian/prerm"
     "${CMAKE_CURRENT_SOURCE_DIR}/debian/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# Manual pages, made from each program's --help and --version by help2man, with the sections in
+# installer/man/<program>.h2m added, so they never drift from the options. Without help2man
+# (scripts/test and installer/build-deb.sh install it) the build goes on without them.
+find_program(VIGIL_HELP2MAN help2man)
+find_program(VIGIL_GZIP gzip)
+if(VIGIL_HELP2MAN AND VIGIL_GZIP)
+    set(man_pages "")
+    foreach(program IN LISTS VIGIL_EXECUTABLES)
+        set(include_file "${CMAKE_CURRENT_SOURCE_DIR}/man/${program}.h2m")
+        set(page "${CMAKE_CURRENT_BINARY_DIR}/man/${program}.1")
+        add_custom_command(OUTPUT "${page}.gz"
+            COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_CURRENT_BINARY_DIR}/man"
+            # offscreen: the console is a GUI program, and a build has no display. No leak report
+            # from a VIGIL_SANITIZE build's exit may fail the page.
+            COMMAND "${CMAKE_COMMAND}" -E env QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=detect_leaks=0
+                "${VIGIL_HELP2MAN}" --no-info --include "${include_file}" --output "${page}"
+                "$<TARGET_FILE:${program}>"
+            COMMAND "${VIGIL_GZIP}" -9nf "${page}"
+            DEPENDS ${program} "${include_file}"
+            COMMENT "Manual page ${program}(1)"
+            VERBATIM)
+        list(APPEND man_pages "${page}.gz")
+    endforeach()
+    add_custom_target(vigil_man_pages ALL DEPENDS ${man_pages})
+    install(FILES ${man_pages} DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" COMPONENT runtime)
+else()
+    message(STATUS "help2man or gzip not found: no manual pages (Debian: help2man)")
+endif()
+
+# Debian's changelog for the package (lintian: no-changelog), dated by SOURCE_DATE_EPOCH when set.
+if(VIGIL_GZIP)
+    string(TIMESTAMP VIGIL_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+    configure_file("${CMAKE_CURRENT_SOURCE_DIR}/debian/changelog.in"
+        "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian" @ONLY)
+    add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian.gz"
+        COMMAND "${VIGIL_GZIP}" -9nkf "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian"
+        DEPENDS "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian"
+        VERBATIM)
+    add_custom_target(vigil_debian_changelog ALL DEPENDS "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian.gz")
+    install(FILES "${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian.gz"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/vigil"
+        COMPONENT system EXCLUDE_FROM_ALL)
+endif()

@@ -18,6 +18,7 @@ VIGIL_BUILD_PACKAGES=(
 VIGIL_TEST_PACKAGES=(
     xvfb xauth sip-tester python3 x11-apps
     dpkg-dev file desktop-file-utils x11-utils   # the Debian package test (tests/installer)
+    help2man lintian
     nsis wine wine64                             # the Windows installer test (tests/installer)
     g++-mingw-w64-x86-64-posix                   # the Windows portability test (tests/portability)
 )

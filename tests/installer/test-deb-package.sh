@@ -135,6 +135,28 @@ desktop_entry_runs_vigil() {
 }
 check "the desktop entry starts vigil with the vigil icon" desktop_entry_runs_vigil
 
+# Manual pages (help2man, from each program's --help) and Debian's changelog.
+for program in vigil vigild vigil-camsim; do
+    check "contains the manual page $program(1)" has_file "/usr/share/man/man1/$program.1.gz"
+done
+vigild_manual_documents_settings() {
+    local page
+    page=$(zcat "$work_dir/root/usr/share/man/man1/vigild.1.gz") || return 1
+    grep -qF 'sip\-port' <<<"$page" && grep -qF /etc/vigil/vigild.conf <<<"$page"
+}
+check "vigild(1) documents --sip-port and /etc/vigil/vigild.conf" vigild_manual_documents_settings
+changelog="$work_dir/root/usr/share/doc/vigil/changelog.Debian.gz"
+check "the changelog's first entry is vigil ($version-1)" \
+    grep -q "^vigil ($version-1) " <(zcat "$changelog" 2>/dev/null)
+# lintian, when installed: no errors. The one exception waits for the owners' choice of license:
+# without it there is no copyright file to write.
+if command -v lintian >/dev/null; then
+    lintian --tag-display-limit 0 --suppress-tags no-copyright-file "$deb" >"$work_dir/lintian" 2>&1
+    check "lintian finds no errors (but the missing copyright file)$(grep '^E:' "$work_dir/lintian" | tr '\n' ' ')" \
+        test -z "$(grep '^E:' "$work_dir/lintian")"
+    sed 's/^/# lintian: /' "$work_dir/lintian" | grep -v 'root privileges' || true
+fi
+
 # --- install, run, remove (root) -------------------------------------------------------------
 
 if [ "$(id -u)" -ne 0 ]; then
