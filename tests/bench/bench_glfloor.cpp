@@ -4,16 +4,19 @@
 // every pass, 25 passes a second for S seconds (default 10). Prints the passes reached, the CPU
 // of the whole process and the CPU per pass.
 // Run it beside bench_videogrid (the console's grid: one QOpenGLWidget per tile) in the same go:
-//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N] [--render-thread]
+//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
+//       [--render-thread] [--size WxH]
 // Under Xvfb both paint with llvmpipe on the CPU; the difference is what Qt's widget composition
 // costs, the rest is what drawing the pictures costs at the least.
 // --render-thread paints from a thread of its own into a plain QWindow, the way a renderer that
 // keeps the GUI thread free would; the GUI thread then only measures how long its event loop is
 // held up (it paints in the GUI thread otherwise, as QOpenGLWidget does).
-// --decode N adds what the console does beside painting: N threads each decoding a 1080p25 H.264
-// clip (made with ffmpeg, about 4 Mb/s like a camera) in real time with the console's VideoDecoder,
-// one codec thread each. Beside bench_consolelive with N main streams it tells how many passes a
-// renderer with no widget composition at all could reach while the decoders take their share.
+// --decode N adds what the console does beside painting: N threads each decoding an H.264 clip of
+// the pictures' size at 25 fps (made with ffmpeg, about 4 Mb/s at 1080p like a camera, in
+// proportion below) in real time with the console's VideoDecoder, one codec thread each. Beside
+// bench_consolelive with N streams it tells how many passes a renderer with no widget
+// composition at all could reach while the decoders take their share.
+// --size WxH: pictures of that size instead of 1920x1080 (640x360: a camera's sub stream).
 
 #include "../core/media/ffmpeg/mediafixtures.h"
 
@@ -50,8 +53,6 @@ using namespace Vigil;
 
 namespace {
 
-constexpr int kWidth = 1920;
-constexpr int kHeight = 1080;
 
 constexpr GLfloat kQuad[] = {
     -1.0f, -1.0f, 0.0f, 1.0f, 1.0f, -1.0f, 1.0f, 1.0f, -1.0f, 1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 0.0f,
@@ -61,10 +62,12 @@ constexpr GLfloat kQuad[] = {
 /// every pass. Needs a current context.
 class TilePainter : protected QOpenGLFunctions {
 public:
-    explicit TilePainter(int tiles)
+    TilePainter(int tiles, QSize picture)
         : m_tiles(tiles)
-        , m_luma(std::size_t(kWidth) * kHeight, 96)
-        , m_chroma(std::size_t(kWidth / 2) * (kHeight / 2), 128)
+        , m_width(picture.width())
+        , m_height(picture.height())
+        , m_luma(std::size_t(m_width) * m_height, 96)
+        , m_chroma(std::size_t(m_width / 2) * (m_height / 2), 128)
     {
     }
 
@@ -97,7 +100,7 @@ public:
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
             glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
             const bool luma = i % 3 == 0;
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, luma ? kWidth : kWidth / 2, luma ? kHeight : kHeight / 2, 0, GL_RED,
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, luma ? m_width : m_width / 2, luma ? m_height : m_height / 2, 0, GL_RED,
                          GL_UNSIGNED_BYTE, nullptr);
         }
     }
@@ -131,7 +134,7 @@ public:
                 glActiveTexture(GLenum(GL_TEXTURE0 + plane));
                 glBindTexture(GL_TEXTURE_2D, m_textures[std::size_t(tile * 3 + plane)]);
                 const bool luma = plane == 0;
-                glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, luma ? kWidth : kWidth / 2, luma ? kHeight : kHeight / 2,
+                glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, luma ? m_width : m_width / 2, luma ? m_height : m_height / 2,
                                 GL_RED, GL_UNSIGNED_BYTE, luma ? m_luma.data() : m_chroma.data());
             }
             const int column = tile % side;
@@ -147,6 +150,8 @@ public:
 
 private:
     int m_tiles;
+    int m_width;
+    int m_height;
     std::vector<uchar> m_luma;
     std::vector<uchar> m_chroma;
     std::unique_ptr<QOpenGLShaderProgram> m_program;
@@ -157,8 +162,8 @@ private:
 /// Painting in the GUI thread, on update() from a 40 ms clock.
 class FloorWindow : public QOpenGLWindow {
 public:
-    explicit FloorWindow(int tiles)
-        : m_painter(tiles)
+    FloorWindow(int tiles, QSize picture)
+        : m_painter(tiles, picture)
     {
     }
     quint64 passes() const { return m_painter.passes(); }
@@ -178,8 +183,8 @@ private:
 /// late starts the next at once, without bursting to catch up).
 class ThreadedFloor {
 public:
-    explicit ThreadedFloor(int tiles)
-        : m_painter(tiles)
+    ThreadedFloor(int tiles, QSize picture)
+        : m_painter(tiles, picture)
     {
         m_window.setSurfaceType(QSurface::OpenGLSurface);
         m_window.resize(1920, 1080);
@@ -280,22 +285,34 @@ int main(int argc, char *argv[])
         args.remove(at, 2);
     }
     const bool renderThread = args.removeAll(u"--render-thread"_s) > 0;
+    QSize picture(1920, 1080);
+    if (const qsizetype at = args.indexOf(u"--size"_s); at >= 0 && at + 1 < args.size()) {
+        const QStringList parts = args[at + 1].split(u'x');
+        picture = parts.size() == 2 ? QSize(parts[0].toInt(), parts[1].toInt()) : QSize();
+        args.remove(at, 2);
+        if (picture.width() < 16 || picture.height() < 16 || picture.width() % 2 || picture.height() % 2) {
+            std::fprintf(stderr, "--size wants an even WIDTHxHEIGHT, e.g. 640x360\n");
+            return 2;
+        }
+    }
     const int tiles = args.size() > 0 ? std::clamp(args[0].toInt(), 1, 25) : 16;
     const int seconds = args.size() > 1 ? std::max(1, args[1].toInt()) : 10;
 
+    // About 4 Mb/s at 1080p like a camera's main stream, in proportion for other sizes.
+    const qint64 bitrate = std::max<qint64>(256'000, 4'000'000LL * picture.width() * picture.height() / (1920 * 1080));
     QTemporaryDir dir;
     std::vector<Media::EncodedFrame> units;
     if (decoders > 0) {
         const QString clip = dir.filePath(u"clip.h264"_s);
         const auto made = Media::Testing::runFfmpeg(
-            {u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=%1x%2:rate=25"_s.arg(kWidth).arg(kHeight), u"-frames:v"_s,
+            {u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=%1x%2:rate=25"_s.arg(picture.width()).arg(picture.height()), u"-frames:v"_s,
              u"250"_s, u"-pix_fmt"_s, u"yuv420p"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s,
-             u"-profile:v"_s, u"main"_s, u"-g"_s, u"50"_s, u"-bf"_s, u"0"_s, u"-b:v"_s, u"4M"_s, u"-f"_s, u"h264"_s,
+             u"-profile:v"_s, u"main"_s, u"-g"_s, u"50"_s, u"-bf"_s, u"0"_s, u"-b:v"_s, QString::number(bitrate), u"-f"_s, u"h264"_s,
              clip});
         auto read = made ? Media::Testing::readAccessUnits(clip, Media::EncodedFrame::Codec::H264)
                          : std::unexpected(made.error());
         if (!read || read->empty()) {
-            std::fprintf(stderr, "cannot make the 1080p clip to decode: %s\n",
+            std::fprintf(stderr, "cannot make the clip to decode: %s\n",
                          read ? "no access units" : qPrintable(read.error().message));
             return 1;
         }
@@ -309,13 +326,13 @@ int main(int argc, char *argv[])
     std::optional<ThreadedFloor> threaded;
     QTimer frameClock;
     if (renderThread) {
-        threaded.emplace(tiles);
+        threaded.emplace(tiles, picture);
         if (!threaded->start()) {
             std::fprintf(stderr, "no window on screen, or OpenGL here cannot be used from another thread\n");
             return 1;
         }
     } else {
-        window.emplace(tiles);
+        window.emplace(tiles, picture);
         window->resize(1920, 1080);
         window->show();
         frameClock.setTimerType(Qt::PreciseTimer);
@@ -348,11 +365,11 @@ int main(int argc, char *argv[])
 
     std::printf("%d tiles of %dx%d in one OpenGL window, painted from %s, asked for 25 passes/s, for %.1f s on %d "
                 "cores\n",
-                tiles, kWidth, kHeight, renderThread ? "a render thread" : "the GUI thread", elapsed,
+                tiles, picture.width(), picture.height(), renderThread ? "a render thread" : "the GUI thread", elapsed,
                 QThread::idealThreadCount());
     if (decoders > 0)
-        std::printf("  beside %d threads decoding 1080p25 H.264 in real time: %.1f frames/s each\n", decoders,
-                    decoded / elapsed / decoders);
+        std::printf("  beside %d threads decoding %dx%d 25 fps H.264 in real time: %.1f frames/s each\n", decoders,
+                    picture.width(), picture.height(), decoded / elapsed / decoders);
     std::printf("  passes           %5.1f /s (each uploads and draws every tile)\n", passes / elapsed);
     std::printf("  process          %5.1f%% of one core (GUI, llvmpipe's threads and any decoders)\n", 100.0 * cpu / elapsed);
     std::printf("  CPU per pass     %5.1f ms\n", passes > 0 ? 1000.0 * cpu / passes : 0.0);
