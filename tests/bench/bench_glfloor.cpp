@@ -303,13 +303,14 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     std::vector<Media::EncodedFrame> units;
     if (decoders > 0) {
-        const QString clip = dir.filePath(u"clip.h264"_s);
-        const auto made = Media::Testing::runFfmpeg(
-            {u"-f"_s, u"lavfi"_s, u"-i"_s, u"testsrc2=size=%1x%2:rate=25"_s.arg(picture.width()).arg(picture.height()), u"-frames:v"_s,
-             u"250"_s, u"-pix_fmt"_s, u"yuv420p"_s, u"-c:v"_s, u"libx264"_s, u"-preset"_s, u"veryfast"_s,
-             u"-profile:v"_s, u"main"_s, u"-g"_s, u"50"_s, u"-bf"_s, u"0"_s, u"-b:v"_s, QString::number(bitrate), u"-f"_s, u"h264"_s,
-             clip});
-        auto read = made ? Media::Testing::readAccessUnits(clip, Media::EncodedFrame::Codec::H264)
+        Media::Testing::ClipSpec spec;
+        spec.width = picture.width();
+        spec.height = picture.height();
+        spec.frames = 250;
+        spec.gop = 50;
+        spec.extraArguments = {u"-profile:v"_s, u"main"_s, u"-b:v"_s, QString::number(bitrate)};
+        const auto made = Media::Testing::makeClip(dir.filePath(u"clip.h264"_s), spec);
+        auto read = made ? Media::Testing::readAccessUnits(*made, Media::EncodedFrame::Codec::H264)
                          : std::unexpected(made.error());
         if (!read || read->empty()) {
             std::fprintf(stderr, "cannot make the clip to decode: %s\n",
