@@ -159,13 +159,7 @@ int main(int argc, char *argv[])
     const double process0 = processCpuSeconds();
 
     Bench::LoopLateness lateness;
-    lateness.start();
-    QElapsedTimer wall;
-    wall.start();
-    while (wall.elapsed() < qint64(seconds) * 1000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    lateness.stop();
-    const double elapsed = double(wall.elapsed()) / 1000.0;
+    const double elapsed = lateness.runFor(seconds);
     const double guiCpu = (threadCpuSeconds() - gui0) / elapsed;
     const double processCpu = (processCpuSeconds() - process0) / elapsed;
     const Counts decoded1 = decoded();
@@ -180,7 +174,6 @@ int main(int argc, char *argv[])
         dropped += decoded1.dropped[std::size_t(i)] - decoded0.dropped[std::size_t(i)];
         playing += grid->tile(i)->state() == Ui::VideoTile::State::Playing;
     }
-    const Bench::LoopLateness::Summary held = lateness.summary(elapsed);
 
     int subTiles = 0;
     for (int i = 0; i < tiles; ++i)
@@ -197,8 +190,7 @@ int main(int argc, char *argv[])
                 *std::max_element(painted.begin(), painted.end()));
     std::printf("  GUI thread         %5.1f%% of one core\n", 100.0 * guiCpu);
     std::printf("  console process    %5.1f%% of one core (receive, decode, GUI, llvmpipe)\n", 100.0 * processCpu);
-    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
-                held.worstMs, held.p99Ms, held.timesOver16Ms, 100.0 * held.shareHeldUp);
+    lateness.print();
     std::printf("  tiles playing at the end: %d of %d\n", playing, tiles);
 
     window.reset();

@@ -351,16 +351,9 @@ int main(int argc, char *argv[])
     const quint64 decoded0 = load ? load->frames() : 0;
     const double cpu0 = Bench::processCpuSeconds();
     Bench::LoopLateness lateness;
-    lateness.start();
-    QElapsedTimer wall;
-    wall.start();
-    while (wall.elapsed() < qint64(seconds) * 1000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    lateness.stop();
-    const double elapsed = double(wall.elapsed()) / 1000.0;
+    const double elapsed = lateness.runFor(seconds);
     const double cpu = Bench::processCpuSeconds() - cpu0;
     const double passes = double(passesSoFar() - passes0);
-    const Bench::LoopLateness::Summary held = lateness.summary(elapsed);
     const double decoded = load ? double(load->frames() - decoded0) : 0.0;
     load.reset();
 
@@ -374,7 +367,6 @@ int main(int argc, char *argv[])
     std::printf("  passes           %5.1f /s (each uploads and draws every tile)\n", passes / elapsed);
     std::printf("  process          %5.1f%% of one core (GUI, llvmpipe's threads and any decoders)\n", 100.0 * cpu / elapsed);
     std::printf("  CPU per pass     %5.1f ms\n", passes > 0 ? 1000.0 * cpu / passes : 0.0);
-    std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
-                held.worstMs, held.p99Ms, held.timesOver16Ms, 100.0 * held.shareHeldUp);
+    lateness.print();
     return 0;
 }

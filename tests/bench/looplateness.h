@@ -3,10 +3,12 @@
 // How long the calling thread's event loop was held up: a 1 ms precise timer notes how late
 // each of its timeouts comes. Shared by the benchmarks that paint video.
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 namespace Vigil::Bench {
@@ -20,42 +22,44 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, [this] { m_lateness.push_back(m_beat.restart() - 1); });
     }
 
-    void start()
+    /// Runs the event loop for `seconds` while measuring; returns the seconds that passed.
+    double runFor(int seconds)
     {
         m_lateness.clear();
         m_beat.start();
         m_timer.start();
+        QElapsedTimer wall;
+        wall.start();
+        while (wall.elapsed() < qint64(seconds) * 1000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        m_timer.stop();
+        m_seconds = double(wall.elapsed()) / 1000.0;
+        return m_seconds;
     }
-    void stop() { m_timer.stop(); }
 
-    struct Summary {
-        qint64 worstMs = 0;
-        qint64 p99Ms = 0;
-        int timesOver16Ms = 0;
-        double shareHeldUp = 0; ///< of `seconds`, the time spent in hold-ups over 16 ms
-    };
-    Summary summary(double seconds) const
+    /// Prints the worst and 99th-percentile hold-ups of the last runFor() (the GUI thread in the
+    /// benchmarks), how often one passed 16 ms and the share of the time spent in those.
+    void print() const
     {
         std::vector<qint64> sorted = m_lateness;
         std::sort(sorted.begin(), sorted.end());
-        Summary s;
-        if (sorted.empty())
-            return s;
-        s.worstMs = sorted.back();
-        s.p99Ms = sorted[sorted.size() * 99 / 100];
         qint64 heldMs = 0;
+        int over16 = 0;
         for (qint64 late : sorted) {
-            s.timesOver16Ms += late > 16;
+            over16 += late > 16;
             heldMs += late > 16 ? late : 0;
         }
-        s.shareHeldUp = seconds > 0 ? double(heldMs) / (seconds * 1000.0) : 0.0;
-        return s;
+        std::printf("  GUI event loop held up: worst %lld ms, p99 %lld ms, %d times over 16 ms, %.0f%% of the time\n",
+                    sorted.empty() ? 0LL : (long long)sorted.back(),
+                    sorted.empty() ? 0LL : (long long)sorted[sorted.size() * 99 / 100], over16,
+                    m_seconds > 0 ? 100.0 * double(heldMs) / (m_seconds * 1000.0) : 0.0);
     }
 
 private:
     QTimer m_timer;
     QElapsedTimer m_beat;
     std::vector<qint64> m_lateness;
+    double m_seconds = 0;
 };
 
 } // namespace Vigil::Bench
