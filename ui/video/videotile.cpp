@@ -258,12 +258,9 @@ void VideoTile::onStreamStateChanged()
         // Cameras without a sub stream refuse it (or fail it before a picture): play the main one.
         const bool subRefused = streamState == LiveStream::State::Failed && !m_hasFrame
             && m_profile == Devices::StreamProfile::Sub && m_profileChoice == ProfileChoice::Automatic;
-        m_failureReason = m_stream->reason().isEmpty()
+        const QString reason = m_stream->reason().isEmpty()
             ? (streamState == LiveStream::State::Ended ? tr("The device ended the stream.") : tr("The stream failed."))
             : m_stream->reason();
-        const int delay = kRetryDelaysSec[std::size_t(std::min<int>(m_retryCount, int(kRetryDelaysSec.size()) - 1))];
-        ++m_retryCount;
-        m_retryAt = LatestFrameSlot::Clock::now() + std::chrono::seconds(delay);
         // We are inside the stream's signal: let it finish before it goes.
         if (m_slot) {
             m_slot->setReceiver(nullptr);
@@ -273,17 +270,23 @@ void VideoTile::onStreamStateChanged()
         m_stream.release()->deleteLater();
         m_hasFrame = false;
         m_stalled = false;
-        m_failed = true;
         m_view->setFrame(nullptr);
         if (subRefused) {
             qCInfo(lcUi).noquote() << u"channel %1 has no sub stream (%2): playing its main stream"_s.arg(
-                m_channelId, m_failureReason);
+                m_channelId, reason);
             m_subStreamRefused = true;
             m_profile = Devices::StreamProfile::Main;
             m_failed = false;
             m_failureReason.clear();
             m_retryCount = 0;
             syncStream();
+        } else {
+            m_failureReason = reason;
+            const int delay =
+                kRetryDelaysSec[std::size_t(std::min<int>(m_retryCount, int(kRetryDelaysSec.size()) - 1))];
+            ++m_retryCount;
+            m_retryAt = LatestFrameSlot::Clock::now() + std::chrono::seconds(delay);
+            m_failed = true;
         }
         updateState();
         Q_EMIT channelChanged(m_index);
