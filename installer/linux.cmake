@@ -79,7 +79,7 @@ else()
     message(STATUS "dpkg-shlibdeps not found (install dpkg-dev): the .deb gets Debian 12's library list")
     list(APPEND VIGIL_DEBIAN_RUNTIME_DEPENDS
         libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libqt6sql6 libqt6opengl6
-        libqt6openglwidgets6 libqt6httpserver6
+        libqt6httpserver6
         libavcodec59 libavformat59 libavutil57 libswscale6 libtinyxml2-9
         libc6 libstdc++6 libgcc-s1 libgl1)
 endif()

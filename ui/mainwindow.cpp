@@ -13,6 +13,7 @@
 #include "ptz/ptzpanel.h"
 #include "settings/settingsdialog.h"
 #include "video/graphicsinfo.h"
+#include "video/gridsurface.h"
 #include "video/videogrid.h"
 
 #include <QAction>
@@ -23,6 +24,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QShortcut>
 #include <QStackedWidget>
@@ -307,6 +309,19 @@ QString MainWindow::deviceCountText() const
 QString MainWindow::streamCountText() const
 {
     return m_streamCountLabel->text();
+}
+
+QImage MainWindow::screenshot()
+{
+    QImage image = grab().toImage();
+    if (m_grid->isVisible()) {
+        const QImage video = m_grid->surface()->grabFramebuffer();
+        if (!video.isNull()) {
+            QPainter painter(&image);
+            painter.drawImage(QRect(m_grid->mapTo(this, QPoint(0, 0)), m_grid->size()), video);
+        }
+    }
+    return image;
 }
 
 QString MainWindow::bitrateText() const

@@ -43,6 +43,9 @@ public:
     QString deviceCountText() const;
     QString streamCountText() const;
     QString bitrateText() const;
+    /// The window as it looks, video included (QWidget::grab() leaves out the video, which is
+    /// painted in a native window of its own). Waits for the video's render thread.
+    QImage screenshot();
 
     DeviceTreeWidget *deviceTree() const noexcept { return m_tree; }
     VideoGrid *videoGrid() const noexcept { return m_grid; }

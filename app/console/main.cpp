@@ -154,7 +154,7 @@ int main(int argc, char *argv[])
         const QString file = parser.value(u"screenshot"_s);
         const int delayMs = std::clamp(parser.value(u"screenshot-delay"_s).toInt(), 0, 3600) * 1000;
         QTimer::singleShot(delayMs, window.get(), [&window, file] {
-            if (!window->grab().save(file))
+            if (!window->screenshot().save(file))
                 qCritical("cannot write the screenshot %s", qPrintable(file));
             QApplication::quit();
         });

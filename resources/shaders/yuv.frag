@@ -1,6 +1,6 @@
 // YUV 4:2:0 from three single-channel textures to RGB. The range (limited or full) and the
 // matrix (BT.601 or BT.709) come in as the constants YUV_OFFSET and YUV_TO_RGB, defined in front
-// of this source (VideoView::fragmentShaderSource()): one program per combination, because
+// of this source (YuvPainter::fragmentShaderSource()): one program per combination, because
 // constants make software renderers such as llvmpipe markedly faster than uniforms.
 #ifdef GL_ES
 #ifdef GL_FRAGMENT_PRECISION_HIGH

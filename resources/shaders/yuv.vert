@@ -1,12 +1,11 @@
-// Draws the letterboxed video quad. `position` is the unit quad (-1..1); `scale` shrinks it to
-// the picture's aspect ratio inside the widget.
+// Draws the video quad: `position` is the unit quad (-1..1) over the viewport, which the
+// painter sets to where the picture goes (aspect ratio kept).
 attribute vec2 position;
 attribute vec2 texCoord;
-uniform vec2 scale;
 varying vec2 v_texCoord;
 
 void main()
 {
     v_texCoord = texCoord;
-    gl_Position = vec4(position * scale, 0.0, 1.0);
+    gl_Position = vec4(position, 0.0, 1.0);
 }

@@ -1424,6 +1424,13 @@ If the device keeps registering, it comes back unless the server accepts known d
     </message>
 </context>
 <context>
+    <name>Vigil::Ui::GridSurface</name>
+    <message>
+        <source>Video cannot be shown: no OpenGL context could be made for the video window.</source>
+        <translation>无法显示视频：无法为视频窗口创建 OpenGL 上下文。</translation>
+    </message>
+</context>
+<context>
     <name>Vigil::Ui::MainWindow</name>
     <message>
         <source>Vigil</source>
@@ -2124,7 +2131,7 @@ Retrying in %2 s</source>
     </message>
 </context>
 <context>
-    <name>Vigil::Ui::VideoView</name>
+    <name>Vigil::Ui::YuvPainter</name>
     <message>
         <source>Video cannot be shown: the graphics driver rejected the video shader.</source>
         <translation>无法显示视频：显卡驱动不支持视频着色器。</translation>

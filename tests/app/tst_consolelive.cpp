@@ -15,7 +15,6 @@
 #include "ptzstate.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
-#include "video/videoview.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -112,17 +111,17 @@ void TestConsoleLive::playsInATile()
     QVERIFY(index >= 0);
     Ui::VideoTile *tile = grid->tile(index);
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(tile->view() && tile->view()->frame(), kTimeoutMs);
-    QCOMPARE(tile->view()->frame()->width(), 640);
-    QCOMPARE(tile->view()->frame()->height(), 360);
+    QTRY_VERIFY_WITH_TIMEOUT(tile->frame(), kTimeoutMs);
+    QCOMPARE(tile->frame()->width(), 640);
+    QCOMPARE(tile->frame()->height(), 360);
     QCOMPARE(started.size(), 1);
 
     // What the operator sees: the decoded picture drawn in the tile, not a black square.
     QTest::qWait(500);
-    const QImage shown = tile->view()->grabFramebuffer();
+    const QImage shown = tile->grabShown();
     QVERIFY2(distinctColors(shown) > 20, qPrintable(QString::number(distinctColors(shown))));
     const QString screenshot = QDir(QCoreApplication::applicationDirPath()).filePath(u"console-live.png"_s);
-    QVERIFY(console.window->grab().save(screenshot));
+    QVERIFY(console.window->screenshot().save(screenshot));
     qInfo() << "screenshot:" << screenshot;
 
     // Closing the tile's channel hangs up (BYE).
@@ -163,7 +162,7 @@ void TestConsoleLive::refusedStreamSaysWhy()
     Ui::VideoTile *tile = grid->tile(index);
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Failed, kTimeoutMs);
     // The operator reads the device's answer and what to try in the tile.
-    const QString text = tile->view()->overlay().stateText;
+    const QString text = tile->overlay().stateText;
     QVERIFY2(text.contains(u"488"_s) && text.contains(u"TCP"_s), qPrintable(text));
 }
 
@@ -178,8 +177,8 @@ void TestConsoleLive::frozenCameraShowsStalledThenRecovers()
     Ui::VideoTile *tile = grid->tile(grid->openChannel(console.channel));
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Stalled, kTimeoutMs);
-    QVERIFY(tile->view()->overlay().dimPicture);
-    QVERIFY(!tile->view()->overlay().stateText.isEmpty());
+    QVERIFY(tile->overlay().dimPicture);
+    QVERIFY(!tile->overlay().stateText.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(tile->state(), Ui::VideoTile::State::Playing, kTimeoutMs);
 }
 
@@ -198,8 +197,8 @@ void TestConsoleLive::smallTilesPlayTheSubStream()
     Ui::VideoTile *tile = grid->tile(index);
     QCOMPARE(tile->profile(), Devices::StreamProfile::Sub);
     const auto playsWidth = [tile](int width) {
-        return tile->state() == Ui::VideoTile::State::Playing && tile->view()->frame()
-            && tile->view()->frame()->width() == width;
+        return tile->state() == Ui::VideoTile::State::Playing && tile->frame()
+            && tile->frame()->width() == width;
     };
     QTRY_VERIFY_WITH_TIMEOUT(playsWidth(subWidth), kTimeoutMs);
 

@@ -15,9 +15,9 @@
 #include "gb28181/gbserver.h"
 #include "mainwindow.h"
 #include "serverbackend.h"
+#include "video/gridsurface.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
-#include "video/videoview.h"
 #include "benchutil.h"
 #include "looplateness.h"
 
@@ -133,9 +133,12 @@ int main(int argc, char *argv[])
     while (settle.elapsed() < 3000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
 
+    if (const QByteArray rate = qgetenv("VIGIL_BENCH_MAX_RATE"); !rate.isEmpty())
+        grid->surface()->setMaximumRate(rate.toInt());
+    const quint64 passes0 = grid->surface()->passCount();
     std::vector<std::uint64_t> uploads0(static_cast<std::size_t>(tiles));
     for (int i = 0; i < tiles; ++i)
-        uploads0[std::size_t(i)] = grid->tile(i)->view()->uploadCount();
+        uploads0[std::size_t(i)] = grid->tile(i)->uploadCount();
     struct Counts {
         std::vector<std::uint64_t> decoded;
         std::vector<std::uint64_t> dropped;
@@ -164,12 +167,13 @@ int main(int argc, char *argv[])
     const double processCpu = (processCpuSeconds() - process0) / elapsed;
     const Counts decoded1 = decoded();
 
+    const double passes = double(grid->surface()->passCount() - passes0) / elapsed;
     std::vector<double> painted;
     std::vector<double> decodedRate;
     std::uint64_t dropped = 0;
     int playing = 0;
     for (int i = 0; i < tiles; ++i) {
-        painted.push_back(double(grid->tile(i)->view()->uploadCount() - uploads0[std::size_t(i)]) / elapsed);
+        painted.push_back(double(grid->tile(i)->uploadCount() - uploads0[std::size_t(i)]) / elapsed);
         decodedRate.push_back(double(decoded1.decoded[std::size_t(i)] - decoded0.decoded[std::size_t(i)]) / elapsed);
         dropped += decoded1.dropped[std::size_t(i)] - decoded0.dropped[std::size_t(i)];
         playing += grid->tile(i)->state() == Ui::VideoTile::State::Playing;
@@ -188,6 +192,8 @@ int main(int argc, char *argv[])
     std::printf("  painted per tile   min %5.1f  median %5.1f  max %5.1f pictures/s\n",
                 *std::min_element(painted.begin(), painted.end()), median(painted),
                 *std::max_element(painted.begin(), painted.end()));
+    std::printf("  grid passes        %5.1f /s (at most %d, painted from %s)\n", passes,
+                grid->surface()->maximumRate(), grid->surface()->isThreaded() ? "a render thread" : "the GUI thread");
     std::printf("  GUI thread         %5.1f%% of one core\n", 100.0 * guiCpu);
     std::printf("  console process    %5.1f%% of one core (receive, decode, GUI, llvmpipe)\n", 100.0 * processCpu);
     lateness.print();

@@ -1,21 +1,22 @@
 // The floor under the live grid's painting: N tiles (default 16) of 1920x1080 YUV 4:2:0 in ONE
-// OpenGL window (a QOpenGLWindow: no widgets, no composition of QOpenGLWidget textures into the
-// window), every tile's three planes uploaded and drawn with the console's own YUV shader in
-// every pass, 25 passes a second for S seconds (default 10). Prints the passes reached, the CPU
-// of the whole process and the CPU per pass.
-// Run it beside bench_videogrid (the console's grid: one QOpenGLWidget per tile) in the same go:
+// OpenGL window, every tile's three planes uploaded and drawn with the console's own YUV shader in
+// every pass, 25 passes a second for S seconds (default 10), and nothing else: no borders, no
+// overlays, no widgets. Prints the passes reached, the CPU of the whole process and the CPU per
+// pass.
+// Run it beside bench_videogrid (the console's grid, which paints the same way in a GridSurface
+// from a render thread) in the same go:
 //   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
 //       [--render-thread] [--size WxH]
-// Under Xvfb both paint with llvmpipe on the CPU; the difference is what Qt's widget composition
-// costs, the rest is what drawing the pictures costs at the least.
-// --render-thread paints from a thread of its own into a plain QWindow, the way a renderer that
-// keeps the GUI thread free would; the GUI thread then only measures how long its event loop is
-// held up (it paints in the GUI thread otherwise, as QOpenGLWidget does).
+// Under Xvfb both paint with llvmpipe on the CPU; the difference is what the grid adds to the
+// least that drawing the pictures costs.
+// By default it paints in the GUI thread (a QOpenGLWindow); --render-thread paints from a thread
+// of its own into a plain QWindow, as the console does, and the GUI thread then only measures
+// how long its event loop is held up.
 // --decode N adds what the console does beside painting: N threads each decoding an H.264 clip of
 // the pictures' size at 25 fps (made with ffmpeg, about 4 Mb/s at 1080p like a camera, in
 // proportion below) in real time with the console's VideoDecoder, one codec thread each. Beside
-// bench_consolelive with N streams it tells how many passes a renderer with no widget
-// composition at all could reach while the decoders take their share.
+// bench_consolelive with N streams it tells how many passes the painting could reach while the
+// decoders take their share.
 // --size WxH: pictures of that size instead of 1920x1080 (640x360: a camera's sub stream).
 
 #include "../core/media/ffmpeg/mediafixtures.h"
@@ -23,20 +24,15 @@
 #include "benchutil.h"
 #include "looplateness.h"
 #include "media/ffmpeg/videodecoder.h"
-#include "video/videoview.h"
-#include "vigilresources.h"
+#include "video/yuvpainter.h"
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
-#include <QOpenGLFunctions>
-#include <QOpenGLShaderProgram>
 #include <QOpenGLWindow>
 #include <QWindow>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-
-#include "video/glnames.h" // after the GL headers
 
 #include <algorithm>
 #include <atomic>
@@ -54,108 +50,66 @@ using namespace Vigil;
 namespace {
 
 
-constexpr GLfloat kQuad[] = {
-    -1.0f, -1.0f, 0.0f, 1.0f, 1.0f, -1.0f, 1.0f, 1.0f, -1.0f, 1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 0.0f,
-};
-
-/// Draws the tiles: every tile's three planes uploaded and drawn with the console's YUV shader in
+/// Draws the tiles with the console's YuvPainter: every tile's three planes uploaded and drawn in
 /// every pass. Needs a current context.
-class TilePainter : protected QOpenGLFunctions {
+class TilePainter {
 public:
     TilePainter(int tiles, QSize picture)
         : m_tiles(tiles)
-        , m_width(picture.width())
-        , m_height(picture.height())
-        , m_luma(std::size_t(m_width) * m_height, 96)
-        , m_chroma(std::size_t(m_width / 2) * (m_height / 2), 128)
     {
+        for (int i = 0; i < tiles; ++i) {
+            auto frame = Ui::YuvFrame::allocate(picture.width(), picture.height(), Ui::YuvMatrix::Bt709);
+            std::fill_n(frame->planeData(0), std::size_t(picture.width()) * picture.height(), uchar(96));
+            for (int plane = 1; plane < Ui::YuvFrame::kPlaneCount; ++plane)
+                std::fill_n(frame->planeData(plane), std::size_t(frame->planeWidth(plane)) * frame->planeHeight(plane),
+                            uchar(128));
+            m_frames.push_back(std::move(frame));
+        }
+        m_textures.resize(std::size_t(tiles));
     }
 
     quint64 passes() const { return m_passes.load(std::memory_order_relaxed); }
 
-    void initialize()
+    void initialize(QOpenGLContext *context)
     {
-        initializeOpenGLFunctions();
-        // Made here, in the thread that paints: the program's shaders are its QObject children.
-        m_program = std::make_unique<QOpenGLShaderProgram>();
-        m_program->addShaderFromSourceCode(QOpenGLShader::Vertex, Resources::shaderSource(u"yuv.vert"));
-        m_program->addShaderFromSourceCode(QOpenGLShader::Fragment,
-                                          Ui::VideoView::fragmentShaderSource(Ui::YuvMatrix::Bt709, Ui::YuvRange::Limited));
-        m_program->bindAttributeLocation("position", 0);
-        m_program->bindAttributeLocation("texCoord", 1);
-        if (!m_program->link())
-            qFatal("YUV shader: %s", qPrintable(m_program->log()));
-        m_program->bind();
-        m_program->setUniformValue("planeY", 0);
-        m_program->setUniformValue("planeU", 1);
-        m_program->setUniformValue("planeV", 2);
-        m_program->setUniformValue("dim", 1.0f);
-        m_program->setUniformValue("scale", 1.0f, 1.0f);
-        m_textures.resize(std::size_t(m_tiles) * 3);
-        glGenTextures(GLsizei(m_textures.size()), m_textures.data());
-        for (std::size_t i = 0; i < m_textures.size(); ++i) {
-            glBindTexture(GL_TEXTURE_2D, m_textures[i]);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-            const bool luma = i % 3 == 0;
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, luma ? m_width : m_width / 2, luma ? m_height : m_height / 2, 0, GL_RED,
-                         GL_UNSIGNED_BYTE, nullptr);
-        }
+        if (!m_painter.initialize(context))
+            qFatal("YUV painter: %s", qPrintable(m_painter.error()));
     }
 
     /// Frees the GL objects; the context they were made in must be current.
     void release()
     {
-        glDeleteTextures(GLsizei(m_textures.size()), m_textures.data());
-        m_textures.clear();
-        m_program.reset();
+        for (auto &textures : m_textures)
+            m_painter.releaseTextures(textures);
+        m_painter.release();
     }
 
     /// One pass into the current surface of `width` x `height` device pixels.
     void paint(int width, int height)
     {
-        glViewport(0, 0, width, height);
-        glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
+        m_painter.begin(QSize(width, height), Qt::black);
         const int side = int(std::ceil(std::sqrt(double(m_tiles))));
-        m_program->bind();
-        m_program->enableAttributeArray(0);
-        m_program->enableAttributeArray(1);
-        m_program->setAttributeArray(0, GL_FLOAT, kQuad, 2, 4 * sizeof(GLfloat));
-        m_program->setAttributeArray(1, GL_FLOAT, kQuad + 2, 2, 4 * sizeof(GLfloat));
-        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
         const quint64 pass = passes();
         for (int tile = 0; tile < m_tiles; ++tile) {
             // A new picture for every tile in every pass, as a grid of live cameras has.
-            m_luma[(pass * 7919 + std::size_t(tile)) % m_luma.size()] ^= 0x40;
-            for (int plane = 0; plane < 3; ++plane) {
-                glActiveTexture(GLenum(GL_TEXTURE0 + plane));
-                glBindTexture(GL_TEXTURE_2D, m_textures[std::size_t(tile * 3 + plane)]);
-                const bool luma = plane == 0;
-                glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, luma ? m_width : m_width / 2, luma ? m_height : m_height / 2,
-                                GL_RED, GL_UNSIGNED_BYTE, luma ? m_luma.data() : m_chroma.data());
-            }
+            Ui::YuvFrame &frame = *m_frames[std::size_t(tile)];
+            const std::size_t lumaSize = std::size_t(frame.width()) * frame.height();
+            frame.planeData(0)[(pass * 7919 + std::size_t(tile)) % lumaSize] ^= 0x40;
+            m_painter.upload(m_textures[std::size_t(tile)], frame);
             const int column = tile % side;
             const int row = tile / side;
-            glViewport(column * width / side + 1, height - (row + 1) * height / side + 1, width / side - 2,
-                       height / side - 2);
-            glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+            const QRect cell(column * width / side + 1, row * height / side + 1, width / side - 2, height / side - 2);
+            m_painter.drawPicture(m_textures[std::size_t(tile)], frame, cell, 1.0f);
         }
-        m_program->disableAttributeArray(0);
-        m_program->disableAttributeArray(1);
+        m_painter.end();
         m_passes.fetch_add(1, std::memory_order_relaxed);
     }
 
 private:
     int m_tiles;
-    int m_width;
-    int m_height;
-    std::vector<uchar> m_luma;
-    std::vector<uchar> m_chroma;
-    std::unique_ptr<QOpenGLShaderProgram> m_program;
-    std::vector<GLuint> m_textures;
+    std::vector<std::shared_ptr<Ui::YuvFrame>> m_frames;
+    Ui::YuvPainter m_painter;
+    std::vector<Ui::YuvPainter::Textures> m_textures;
     std::atomic<quint64> m_passes{0};
 };
 
@@ -169,7 +123,7 @@ public:
     quint64 passes() const { return m_painter.passes(); }
 
 protected:
-    void initializeGL() override { m_painter.initialize(); }
+    void initializeGL() override { m_painter.initialize(context()); }
     void paintGL() override
     {
         m_painter.paint(int(std::lround(width() * devicePixelRatio())), int(std::lround(height() * devicePixelRatio())));
@@ -223,7 +177,7 @@ private:
         context.setFormat(m_window.requestedFormat());
         if (!context.create() || !context.makeCurrent(&m_window))
             qFatal("no OpenGL context for the render thread");
-        m_painter.initialize();
+        m_painter.initialize(&context);
         constexpr auto kPassTime = std::chrono::microseconds(40'000);
         auto due = std::chrono::steady_clock::now();
         while (!m_stop) {

@@ -10,7 +10,6 @@
 #include "video/latestframeslot.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
-#include "video/videoview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -97,7 +96,7 @@ int main(int argc, char *argv[])
     const auto uploads = [&] {
         std::uint64_t total = 0;
         for (int i = 0; i < tiles; ++i)
-            total += grid.tile(i)->view()->uploadCount();
+            total += grid.tile(i)->uploadCount();
         return total;
     };
     // Let the first second warm up (GL set-up, first texture allocations), then measure.

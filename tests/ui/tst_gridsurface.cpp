@@ -1,15 +1,21 @@
-// The YUV renderer: pictures made here from known RGB colours (with the standard forward
-// equations) must come out of the GPU (Mesa llvmpipe under Xvfb) in those colours, in the right
-// places, for BT.601/BT.709, limited/full range, padded rows and odd sizes; the aspect ratio is
-// kept. Also the frame hand-off between a producer thread and the GUI.
+// The video grid's renderer: pictures made here from known RGB colours (with the standard
+// forward equations) must come out of the GPU (Mesa llvmpipe under Xvfb, painted from the render
+// thread) in those colours, in the right places, for BT.601/BT.709, limited/full range, padded
+// rows and odd sizes; the aspect ratio is kept; tiles, borders and overlays land where they
+// belong; the window hands its input to the widgets under it. Also the frame hand-off between a
+// producer thread and the GUI.
 
 #include "uitestsupport.h"
 #include "video/graphicsinfo.h"
+#include "video/gridsurface.h"
 #include "video/latestframeslot.h"
-#include "video/videoview.h"
 #include "video/yuvframe.h"
+#include "video/yuvpainter.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
+#include <QMimeData>
+#include <QOpenGLContext>
 #include <QTest>
 #include <QThread>
 
@@ -35,12 +41,28 @@ QRgb barSample(const QImage &image, const QRect &picture, int bar, int count)
     return image.pixel(x, picture.center().y() + picture.height() / 4);
 }
 
-/// Sizes in the image grabbed from `view` (device pixels) of its picture rectangle.
-QRect inImage(const VideoView &view, const QImage &image)
+/// `r` (logical pixels of `surface`) in an image grabbed from it (device pixels).
+QRect inImage(const GridSurface &surface, const QImage &image, const QRect &r)
 {
-    const qreal scale = qreal(image.width()) / view.width();
-    const QRect r = view.pictureRect();
+    const qreal scale = qreal(image.width()) / surface.width();
     return QRect(int(r.x() * scale), int(r.y() * scale), int(r.width() * scale), int(r.height() * scale));
+}
+
+/// The colour at `p` (logical pixels of `surface`).
+QRgb at(const GridSurface &surface, const QImage &image, QPoint p)
+{
+    const qreal scale = qreal(image.width()) / surface.width();
+    return image.pixel(int(p.x() * scale), int(p.y() * scale));
+}
+
+/// A surface of `size` on screen, with tile 0 filling it and no border.
+bool showSingleTile(GridSurface &surface, QSize size)
+{
+    surface.resize(size);
+    surface.setTileRect(0, QRect(QPoint(0, 0), size));
+    surface.setTileBorder(0, Qt::black, 0);
+    surface.show();
+    return QTest::qWaitForWindowExposed(&surface);
 }
 
 class Counter : public QObject {
@@ -56,9 +78,39 @@ public:
     }
 };
 
+/// A widget that writes down the input it gets.
+class Recorder : public QWidget {
+public:
+    using QWidget::QWidget;
+    QStringList log;
+
+protected:
+    void mousePressEvent(QMouseEvent *e) override { record(u"press"_s, e->position()); }
+    void mouseReleaseEvent(QMouseEvent *e) override { record(u"release"_s, e->position()); }
+    void mouseDoubleClickEvent(QMouseEvent *e) override { record(u"double"_s, e->position()); }
+    void mouseMoveEvent(QMouseEvent *e) override { record(u"move"_s, e->position()); }
+    void contextMenuEvent(QContextMenuEvent *e) override { record(u"menu"_s, e->pos()); }
+    void enterEvent(QEnterEvent *) override { log.append(u"enter"_s); }
+    void leaveEvent(QEvent *) override { log.append(u"leave"_s); }
+    void dragEnterEvent(QDragEnterEvent *e) override
+    {
+        record(u"dragenter"_s, e->position());
+        e->acceptProposedAction();
+    }
+    void dragLeaveEvent(QDragLeaveEvent *) override { log.append(u"dragleave"_s); }
+    void dropEvent(QDropEvent *e) override
+    {
+        record(u"drop "_s + e->mimeData()->text(), e->position());
+        e->acceptProposedAction();
+    }
+
+private:
+    void record(const QString &what, QPointF p) { log.append(u"%1 %2,%3"_s.arg(what).arg(p.x()).arg(p.y())); }
+};
+
 } // namespace
 
-class TestVideoView : public QObject {
+class TestGridSurface : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -84,17 +136,15 @@ private Q_SLOTS:
         QFETCH(int, range);
         QFETCH(int, padding);
         QFETCH(QSize, frameSize);
-        VideoView view;
-        view.resize(frameSize.width(), frameSize.height());
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setFrame(colorBars(frameSize.width(), frameSize.height(), barColors(), YuvMatrix(matrix),
-                                YuvRange(range), padding));
-        const QImage image = view.grabFramebuffer();
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, frameSize));
+        surface.setTileFrame(0, colorBars(frameSize.width(), frameSize.height(), barColors(), YuvMatrix(matrix),
+                                          YuvRange(range), padding));
+        const QImage image = surface.grabFramebuffer();
         QVERIFY(!image.isNull());
-        QVERIFY2(view.glError().isEmpty(), qPrintable(view.glError()));
-        QCOMPARE(view.uploadCount(), 1u);
-        const QRect picture = inImage(view, image);
+        QVERIFY2(surface.glError().isEmpty(), qPrintable(surface.glError()));
+        QCOMPARE(surface.uploadCount(0), 1u);
+        const QRect picture = inImage(surface, image, surface.pictureRect(0));
         for (int bar = 0; bar < barColors().size(); ++bar) {
             const QRgb actual = barSample(image, picture, bar, int(barColors().size()));
             QVERIFY2(closeTo(actual, barColors()[bar]),
@@ -103,79 +153,179 @@ private Q_SLOTS:
         }
     }
 
+    void paintsFromARenderThread()
+    {
+        GridSurface surface;
+        QCOMPARE(surface.isThreaded(), QOpenGLContext::supportsThreadedOpenGL());
+        QVERIFY2(surface.isThreaded(), "Mesa under Xvfb supports threaded OpenGL: the grid must use it");
+    }
+
     void keepsTheAspectRatio()
     {
-        VideoView view;
-        view.resize(400, 400);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, QSize(400, 400)));
         // 16:9 in a square: black bands above and below, the picture in the middle.
-        view.setFrame(colorBars(320, 180, {Qt::red}));
-        QCOMPARE(view.pictureRect(), QRect(0, 87, 400, 225));
-        QImage image = view.grabFramebuffer();
-        const qreal scale = qreal(image.width()) / view.width();
-        QVERIFY(closeTo(image.pixel(int(200 * scale), int(40 * scale)), Qt::black, 2));
-        QVERIFY(closeTo(image.pixel(int(200 * scale), int(200 * scale)), Qt::red));
-        QVERIFY(closeTo(image.pixel(int(200 * scale), int(360 * scale)), Qt::black, 2));
+        surface.setTileFrame(0, colorBars(320, 180, {Qt::red}));
+        QCOMPARE(surface.pictureRect(0), QRect(0, 87, 400, 225));
+        QImage image = surface.grabFramebuffer();
+        QVERIFY(closeTo(at(surface, image, {200, 40}), Qt::black, 2));
+        QVERIFY(closeTo(at(surface, image, {200, 200}), Qt::red));
+        QVERIFY(closeTo(at(surface, image, {200, 360}), Qt::black, 2));
 
-        // 4:3 in a wide widget: bands left and right.
-        view.resize(800, 300);
-        view.setFrame(colorBars(640, 480, {Qt::blue}));
-        QCOMPARE(view.pictureRect(), QRect(200, 0, 400, 300));
-        image = view.grabFramebuffer();
-        QVERIFY(closeTo(image.pixel(int(100 * scale), int(150 * scale)), Qt::black, 2));
-        QVERIFY(closeTo(image.pixel(int(400 * scale), int(150 * scale)), Qt::blue));
-        QVERIFY(closeTo(image.pixel(int(700 * scale), int(150 * scale)), Qt::black, 2));
+        // 4:3 in a wide tile: bands left and right.
+        surface.resize(800, 300);
+        surface.setTileRect(0, QRect(0, 0, 800, 300));
+        surface.setTileFrame(0, colorBars(640, 480, {Qt::blue}));
+        QCOMPARE(surface.pictureRect(0), QRect(200, 0, 400, 300));
+        QTRY_COMPARE(surface.size(), QSize(800, 300));
+        image = surface.grabFramebuffer();
+        QVERIFY(closeTo(at(surface, image, {100, 150}), Qt::black, 2));
+        QVERIFY2(closeTo(at(surface, image, {400, 150}), Qt::blue),
+                 qPrintable(describe(at(surface, image, {400, 150})) + u" %1x%2"_s.arg(image.width()).arg(image.height())));
+        QVERIFY(closeTo(at(surface, image, {700, 150}), Qt::black, 2));
     }
 
     void reusesTexturesAndDimsWhenNotLive()
     {
-        VideoView view;
-        view.resize(320, 180);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, QSize(320, 180)));
         for (QColor color : {Qt::red, Qt::green, Qt::white}) {
-            view.setFrame(colorBars(320, 180, {color}));
-            const QImage image = view.grabFramebuffer();
+            surface.setTileFrame(0, colorBars(320, 180, {color}));
+            const QImage image = surface.grabFramebuffer();
             QVERIFY(closeTo(image.pixel(image.width() / 2, image.height() / 2), color));
         }
-        QCOMPARE(view.uploadCount(), 3u);
+        QCOMPARE(surface.uploadCount(0), 3u);
         // A frame is uploaded once, however often it is painted.
-        view.grabFramebuffer();
-        QCOMPARE(view.uploadCount(), 3u);
+        surface.grabFramebuffer();
+        QCOMPARE(surface.uploadCount(0), 3u);
 
         VideoOverlay overlay;
         overlay.dimPicture = true;
-        view.setOverlay(overlay);
-        const QImage dimmed = view.grabFramebuffer();
+        surface.setTileOverlay(0, overlay);
+        const QImage dimmed = surface.grabFramebuffer();
         const QRgb center = dimmed.pixel(dimmed.width() / 2, dimmed.height() / 2);
         QVERIFY2(qRed(center) < 128 && qRed(center) > 60, qPrintable(describe(center)));
 
-        view.setFrame(nullptr);
-        const QImage empty = view.grabFramebuffer();
+        surface.setTileFrame(0, nullptr);
+        const QImage empty = surface.grabFramebuffer();
         QVERIFY(closeTo(empty.pixel(empty.width() / 2, empty.height() / 2), Qt::black, 2));
     }
 
     void drawsTheOverlay()
     {
-        VideoView view;
-        view.resize(480, 270);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setFrame(colorBars(480, 270, {Qt::blue}));
-        const QImage plain = view.grabFramebuffer();
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, QSize(480, 270)));
+        surface.setTileFrame(0, colorBars(480, 270, {Qt::blue}));
+        const QImage plain = surface.grabFramebuffer();
         VideoOverlay overlay;
         overlay.title = u"东门入口"_s;
         overlay.stateText = u"No video for 5 s"_s;
         overlay.tone = VideoOverlay::Tone::Warning;
-        view.setOverlay(overlay);
-        const QImage labelled = view.grabFramebuffer();
-        const qreal scale = qreal(labelled.width()) / view.width();
+        surface.setTileOverlay(0, overlay);
+        const QImage labelled = surface.grabFramebuffer();
+        const qreal scale = qreal(labelled.width()) / surface.width();
         // Text boxes top left and in the centre; the rest of the picture untouched.
         QVERIFY(labelled.copy(0, 0, int(120 * scale), int(30 * scale)) != plain.copy(0, 0, int(120 * scale), int(30 * scale)));
         const QRect middle(int(160 * scale), int(125 * scale), int(160 * scale), int(20 * scale));
         QVERIFY(labelled.copy(middle) != plain.copy(middle));
         QCOMPARE(labelled.pixel(labelled.width() - 5, labelled.height() - 5), plain.pixel(plain.width() - 5, plain.height() - 5));
+    }
+
+    void paintsEveryTileInItsPlace()
+    {
+        // A 2 x 2 grid: each tile its own colour inside its border; a hidden tile leaves the background.
+        GridSurface surface;
+        surface.resize(400, 300);
+        surface.setBackground(QColor(0x1b, 0x1b, 0x1b));
+        const QList<QColor> colors{Qt::red, Qt::green, Qt::blue, Qt::white};
+        for (int i = 0; i < 4; ++i) {
+            surface.setTileRect(i, QRect((i % 2) * 200, (i / 2) * 150, 198, 148));
+            surface.setTileBorder(i, i == 1 ? QColor(Qt::yellow) : QColor(0x30, 0x30, 0x30), 4);
+            surface.setTileFrame(i, colorBars(320, 240, {colors[i]}));
+        }
+        surface.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&surface));
+        QImage image = surface.grabFramebuffer();
+        for (int i = 0; i < 4; ++i) {
+            const QPoint centre((i % 2) * 200 + 99, (i / 2) * 150 + 74);
+            QVERIFY2(closeTo(at(surface, image, centre), colors[i]), qPrintable(u"tile %1"_s.arg(i)));
+        }
+        QVERIFY(closeTo(at(surface, image, {200 + 1, 70}), Qt::yellow, 2));  // the selected tile's border
+        QVERIFY(closeTo(at(surface, image, {1, 70}), QColor(0x30, 0x30, 0x30), 2));
+        QVERIFY(closeTo(at(surface, image, {199, 70}), QColor(0x1b, 0x1b, 0x1b), 2)); // between tiles
+
+        surface.setTileRect(3, QRect());
+        image = surface.grabFramebuffer();
+        QVERIFY(closeTo(at(surface, image, {299, 224}), QColor(0x1b, 0x1b, 0x1b), 2));
+    }
+
+    void survivesItsNativeWindowGoing()
+    {
+        // Reparenting a window container, for one, destroys the native window and makes another.
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, QSize(160, 90)));
+        surface.setTileFrame(0, colorBars(160, 90, {Qt::red}));
+        QVERIFY(closeTo(surface.grabFramebuffer().pixel(80, 45), Qt::red));
+        surface.destroy();
+        QVERIFY(surface.grabFramebuffer().isNull());
+        surface.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&surface));
+        surface.setTileFrame(0, colorBars(160, 90, {Qt::green}));
+        QVERIFY(closeTo(surface.grabFramebuffer().pixel(80, 45), Qt::green));
+    }
+
+    void handsItsInputToTheWidgetsUnderIt()
+    {
+        QWidget grid;
+        grid.resize(400, 200);
+        auto *left = new Recorder(&grid);
+        left->setGeometry(0, 0, 200, 200);
+        auto *right = new Recorder(&grid);
+        right->setGeometry(200, 0, 200, 200);
+        right->setAcceptDrops(true);
+        auto *surface = new GridSurface(&grid);
+        QWidget *container = QWidget::createWindowContainer(surface, &grid);
+        container->setAttribute(Qt::WA_TransparentForMouseEvents);
+        container->setGeometry(grid.rect());
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        QVERIFY(QTest::qWaitForWindowExposed(surface));
+
+        QTest::mouseClick(surface, Qt::LeftButton, {}, QPoint(50, 60));
+        QVERIFY2(left->log.contains(u"press 50,60"_s), qPrintable(left->log.join(u" | "_s)));
+        QVERIFY(left->log.contains(u"release 50,60"_s));
+        QVERIFY(right->log.isEmpty());
+
+        // Positions are the widget's own; the right button opens its context menu.
+        QTest::mouseClick(surface, Qt::RightButton, {}, QPoint(250, 20));
+        QVERIFY2(right->log.contains(u"press 50,20"_s), qPrintable(right->log.join(u" | "_s)));
+        QVERIFY(right->log.contains(u"menu 50,20"_s));
+        QTest::mouseDClick(surface, Qt::LeftButton, {}, QPoint(210, 190));
+        QVERIFY(right->log.contains(u"double 10,190"_s));
+
+        // The pointer moving from one to the other: leave and enter.
+        left->log.clear();
+        right->log.clear();
+        QTest::mouseMove(surface, QPoint(100, 100));
+        QTest::mouseMove(surface, QPoint(300, 100));
+        QVERIFY2(left->log.contains(u"leave"_s), qPrintable(left->log.join(u" | "_s)));
+        QVERIFY(right->log.contains(u"enter"_s));
+
+        // Drag and drop: only the widget that accepts drops gets them.
+        QMimeData mime;
+        mime.setText(u"channel"_s);
+        QDragEnterEvent enterLeft(QPoint(20, 20), Qt::CopyAction | Qt::MoveAction, &mime, Qt::LeftButton, {});
+        QCoreApplication::sendEvent(surface, &enterLeft);
+        QVERIFY(!enterLeft.isAccepted());
+        QDragMoveEvent moveRight(QPoint(320, 30), Qt::CopyAction | Qt::MoveAction, &mime, Qt::LeftButton, {});
+        QCoreApplication::sendEvent(surface, &moveRight);
+        QVERIFY(moveRight.isAccepted());
+        QVERIFY(right->log.contains(u"dragenter 120,30"_s));
+        QDropEvent drop(QPointF(330, 40), Qt::CopyAction | Qt::MoveAction, &mime, Qt::LeftButton, {});
+        QCoreApplication::sendEvent(surface, &drop);
+        QVERIFY(drop.isAccepted());
+        QVERIFY2(right->log.contains(u"drop channel 130,40"_s), qPrintable(right->log.join(u" | "_s)));
+        QVERIFY(!left->log.join(u' ').contains(u"drag"_s));
     }
 
     void convertsOnTheCpuLikeTheShader()
@@ -272,5 +422,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestVideoView)
-#include "tst_videoview.moc"
+QTEST_MAIN(TestGridSurface)
+#include "tst_gridsurface.moc"

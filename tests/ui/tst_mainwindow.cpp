@@ -13,7 +13,6 @@
 #include "video/graphicsinfo.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
-#include "video/videoview.h"
 
 #include <QAction>
 #include <QDir>
@@ -119,7 +118,7 @@ private Q_SLOTS:
         QVERIFY(details->text().contains(u"3402000000"_s));
         QVERIFY(details->text().contains(u"UDP and TCP"_s));
         QVERIFY(window.isShowingWelcome());
-        window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(u"mainwindow_welcome.png"_s));
+        window.screenshot().save(QDir(QCoreApplication::applicationDirPath()).filePath(u"mainwindow_welcome.png"_s));
     }
 
     void welcomeGivesWayToTheGrid()
@@ -363,13 +362,13 @@ private Q_SLOTS:
         grid->selectTile(0);
         QTRY_VERIFY(window.bitrateText().contains(u"Mbit/s"_s));
 
-        const QImage shot = window.grab().toImage();
+        const QImage shot = window.screenshot();
         QVERIFY(!shot.isNull());
         const QString path = QDir(QCoreApplication::applicationDirPath()).filePath(file);
         QVERIFY(shot.save(path));
         qInfo("screenshot: %s", qPrintable(path));
         // The first tile shows its picture (bars at the top left of the tile).
-        const QPoint tile0 = grid->tile(0)->view()->mapTo(&window, grid->tile(0)->view()->pictureRect().topLeft());
+        const QPoint tile0 = grid->tile(0)->mapTo(&window, grid->tile(0)->pictureRect().topLeft());
         const qreal scale = qreal(shot.width()) / window.width();
         QVERIFY(UiTest::closeTo(shot.pixel(int((tile0.x() + 10) * scale), int((tile0.y() + 40) * scale)), Qt::white, 12));
         Ui::Localization::apply(Ui::Language::English);

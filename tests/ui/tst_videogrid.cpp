@@ -6,7 +6,6 @@
 #include "uitestsupport.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
-#include "video/videoview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -181,14 +180,14 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(f.grid.get()));
         VideoTile *tile = f.grid->tile(4);
         const QRect before = tile->geometry();
-        QTest::mouseDClick(tile->view(), Qt::LeftButton);
+        QTest::mouseDClick(tile, Qt::LeftButton);
         QCOMPARE(f.grid->maximizedIndex(), 4);
         QCOMPARE(f.grid->selectedIndex(), 4);
         QVERIFY(tile->isVisible());
         QVERIFY(!f.grid->tile(0)->isVisible());
         QVERIFY(tile->width() > 3 * before.width());
         QVERIFY(f.grid->maximizeAction()->isChecked());
-        QTest::mouseDClick(tile->view(), Qt::LeftButton);
+        QTest::mouseDClick(tile, Qt::LeftButton);
         QCOMPARE(f.grid->maximizedIndex(), -1);
         QCOMPARE(tile->geometry(), before);
         QVERIFY(f.grid->tile(0)->isVisible());
@@ -457,36 +456,36 @@ private Q_SLOTS:
         f.grid->openChannel(cameraId(1), 0);
         VideoTile *tile = f.grid->tile(0);
         QCOMPARE(tile->state(), VideoTile::State::Connecting);
-        QVERIFY(tile->view()->overlay().stateText.startsWith(u"Connecting"_s));
-        QCOMPARE(tile->view()->overlay().title, u"Camera 1"_s);
+        QVERIFY(tile->overlay().stateText.startsWith(u"Connecting"_s));
+        QCOMPARE(tile->overlay().title, u"Camera 1"_s);
 
         f.publish(cameraId(1));
         QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
-        QVERIFY(tile->view()->overlay().stateText.isEmpty());
-        QVERIFY(!tile->view()->overlay().dimPicture);
-        const QImage live = tile->view()->grabFramebuffer();
+        QVERIFY(tile->overlay().stateText.isEmpty());
+        QVERIFY(!tile->overlay().dimPicture);
+        const QImage live = tile->grabShown();
         QVERIFY(UiTest::closeTo(live.pixel(live.width() / 2, live.height() / 2), Qt::green));
 
         // The pointer over the tile shows the stream's numbers.
         f.backend.openStreamFor(cameraId(1))->stream->setStats({u"H.265"_s, u"TCP passive"_s, 4'200'000, 3});
         QEnterEvent enter(QPointF(10, 10), QPointF(10, 10), QPointF(10, 10));
         QApplication::sendEvent(tile, &enter);
-        const QStringList stats = tile->view()->overlay().statsLines;
+        const QStringList stats = tile->overlay().statsLines;
         QVERIFY2(stats.contains(u"320 × 180"_s), qPrintable(stats.join(u" | "_s)));
         QVERIFY(stats.join(u' ').contains(u"H.265  4.2 Mbit/s"_s));
         QVERIFY(stats.contains(u"3 packets lost"_s));
         QEvent leave(QEvent::Leave);
         QApplication::sendEvent(tile, &leave);
-        QVERIFY(tile->view()->overlay().statsLines.isEmpty());
+        QVERIFY(tile->overlay().statsLines.isEmpty());
 
         // No picture for longer than the threshold: stalled, darkened, said so.
         const auto later = Ui::LatestFrameSlot::Clock::now() + std::chrono::milliseconds(VideoTile::kStallThresholdMs) + 1s;
         tile->tick(later);
         QCOMPARE(tile->state(), VideoTile::State::Stalled);
-        QVERIFY(tile->view()->overlay().dimPicture);
-        QVERIFY2(tile->view()->overlay().stateText.startsWith(u"No video for"_s),
-                 qPrintable(tile->view()->overlay().stateText));
-        const QImage stalled = tile->view()->grabFramebuffer();
+        QVERIFY(tile->overlay().dimPicture);
+        QVERIFY2(tile->overlay().stateText.startsWith(u"No video for"_s),
+                 qPrintable(tile->overlay().stateText));
+        const QImage stalled = tile->grabShown();
         QVERIFY(qGreen(stalled.pixel(stalled.width() / 2, stalled.height() / 4)) < 160);
         f.publish(cameraId(1), Qt::blue);
         QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
@@ -495,7 +494,7 @@ private Q_SLOTS:
         f.backend.registryObject.markOffline(kNvr, Devices::OfflineReason::KeepalivesMissed);
         QTRY_COMPARE(tile->state(), VideoTile::State::Offline);
         QVERIFY(!tile->stream());
-        QVERIFY(tile->view()->overlay().stateText.contains(u"keepalives missed"_s));
+        QVERIFY(tile->overlay().stateText.contains(u"keepalives missed"_s));
         f.backend.registryObject.markOnline(kNvr, UiTest::peer());
         QTRY_COMPARE(tile->state(), VideoTile::State::Connecting);
         QVERIFY(tile->stream());
@@ -510,8 +509,8 @@ private Q_SLOTS:
         VideoTile *tile = f.grid->tile(0);
         QCOMPARE(tile->state(), VideoTile::State::Failed);
         QCOMPARE(tile->failureReason(), u"The device refused the stream (488)."_s);
-        QVERIFY(tile->view()->overlay().stateText.contains(u"488"_s));
-        QVERIFY(tile->view()->overlay().stateText.contains(u"Retrying in"_s));
+        QVERIFY(tile->overlay().stateText.contains(u"488"_s));
+        QVERIFY(tile->overlay().stateText.contains(u"Retrying in"_s));
         QTRY_VERIFY(!f.backend.streams.first().stream); // released after its signal
         f.backend.initialStreamState = Ui::LiveStream::State::Connecting;
         tile->tick(Ui::LatestFrameSlot::Clock::now() + 6s);
@@ -522,7 +521,7 @@ private Q_SLOTS:
         QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
         f.backend.openStreamFor(cameraId(1))->stream->setState(Ui::LiveStream::State::Ended, u"BYE from the device"_s);
         QCOMPARE(tile->state(), VideoTile::State::Failed);
-        QVERIFY(tile->view()->overlay().stateText.contains(u"BYE from the device"_s));
+        QVERIFY(tile->overlay().stateText.contains(u"BYE from the device"_s));
     }
 
     void savesSnapshots()

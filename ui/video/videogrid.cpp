@@ -2,6 +2,7 @@
 
 #include "consolebackend.h"
 #include "devices/deviceregistry.h"
+#include "gridsurface.h"
 #include "icons.h"
 #include "videotile.h"
 
@@ -122,8 +123,12 @@ VideoGrid::VideoGrid(ConsoleBackend &backend, QWidget *parent)
     background.setColor(QPalette::Window, QColor(0x1b, 0x1b, 0x1b));
     setPalette(background);
 
+    // The pictures: one native window over the tiles, painted from its own thread. Input that
+    // reaches it goes on to the tile widgets under it.
+    m_surface = new GridSurface(this);
+    m_surface->setBackground(background.color(QPalette::Window));
     for (int i = 0; i < kMaxTiles; ++i) {
-        auto *tile = new VideoTile(i, backend, this);
+        auto *tile = new VideoTile(i, backend, m_surface, this);
         tile->hide();
         m_tiles[std::size_t(i)] = tile;
         connect(tile, &VideoTile::clicked, this, [this](int index) { selectTile(index); });
@@ -155,6 +160,18 @@ VideoGrid::VideoGrid(ConsoleBackend &backend, QWidget *parent)
             Qt::QueuedConnection);
     connect(registry, &Devices::DeviceRegistry::channelsChanged, this, &VideoGrid::scheduleInfoRefresh,
             Qt::QueuedConnection);
+
+    // Made after the tiles, so destroyed after them: they hand back their pictures on the way.
+    m_surfaceContainer = QWidget::createWindowContainer(m_surface, this);
+    m_surfaceContainer->setObjectName(u"videoSurface"_s);
+    m_surfaceContainer->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_surfaceContainer->setFocusPolicy(Qt::NoFocus);
+    m_surfaceContainer->setGeometry(rect());
+    m_surfaceContainer->raise();
+    connect(m_surface, &GridSurface::glErrorChanged, this, [this] {
+        for (VideoTile *t : m_tiles)
+            t->refreshOverlay();
+    });
 
     createActions();
     m_tiles[0]->setSelected(true);
@@ -265,7 +282,10 @@ void VideoGrid::relayout()
         } else {
             t->hide();
         }
+        m_surface->setTileRect(t->surfaceSlot(), t->isHidden() ? QRect() : t->geometry());
     }
+    if (m_surfaceContainer)
+        m_surfaceContainer->setGeometry(rect());
 }
 
 void VideoGrid::resizeEvent(QResizeEvent *event)

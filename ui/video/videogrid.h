@@ -19,6 +19,7 @@ class QTimer;
 namespace Vigil::Ui {
 
 class ConsoleBackend;
+class GridSurface;
 class VideoTile;
 
 /// The live view: up to 25 VideoTiles in one of the usual layouts (1, 4, 9, 16, 25, and one
@@ -68,6 +69,8 @@ public:
     /// Tiles in the current layout.
     int tileCount() const { return tileCount(m_layout); }
     VideoTile *tile(int index) const;
+    /// The window the tiles' pictures are painted in.
+    GridSurface *surface() const noexcept { return m_surface; }
 
     int selectedIndex() const noexcept { return m_selected; }
     void selectTile(int index);
@@ -156,6 +159,8 @@ private:
     void onTileChanged();
 
     ConsoleBackend &m_backend;
+    GridSurface *m_surface = nullptr; ///< owned by m_surfaceContainer
+    QWidget *m_surfaceContainer = nullptr;
     std::array<VideoTile *, kMaxTiles> m_tiles{};
     Layout m_layout = Layout::Four;
     int m_selected = 0;

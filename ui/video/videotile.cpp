@@ -5,7 +5,7 @@
 #include "devices/deviceregistry.h"
 #include "format.h"
 #include "uilogging.h"
-#include "videoview.h"
+#include "gridsurface.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -17,10 +17,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QMouseEvent>
-#include <QPainter>
 #include <QSettings>
 #include <QSignalBlocker>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <array>
@@ -43,20 +41,19 @@ qint64 secondsBetween(LatestFrameSlot::Clock::time_point from, LatestFrameSlot::
 
 } // namespace
 
-VideoTile::VideoTile(int index, ConsoleBackend &backend, QWidget *parent)
+VideoTile::VideoTile(int index, ConsoleBackend &backend, GridSurface *surface, QWidget *parent)
     : QWidget(parent)
     , m_index(index)
+    , m_surfaceSlot(index)
     , m_backend(backend)
+    , m_surface(surface)
 {
     setObjectName(u"videoTile%1"_s.arg(index));
     setAcceptDrops(true);
     setFocusPolicy(Qt::ClickFocus);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    m_view = new VideoView(this);
-    m_view->setObjectName(u"videoView"_s);
-    layout->addWidget(m_view);
+    setMinimumSize(36, 28);
     refreshOverlay();
+    refreshBorder();
 }
 
 VideoTile::~VideoTile()
@@ -84,7 +81,7 @@ void VideoTile::setSelected(bool selected)
         return;
     m_selected = selected;
     refreshOverlay();
-    update();
+    refreshBorder();
 }
 
 void VideoTile::setActive(bool active)
@@ -243,8 +240,7 @@ void VideoTile::closeStream()
     m_hasFrame = false;
     m_stalled = false;
     m_frameRate = 0;
-    if (m_view)
-        m_view->setFrame(nullptr);
+    showFrame(nullptr);
     if (hadStream)
         Q_EMIT channelChanged(m_index);
 }
@@ -270,7 +266,7 @@ void VideoTile::onStreamStateChanged()
         m_stream.release()->deleteLater();
         m_hasFrame = false;
         m_stalled = false;
-        m_view->setFrame(nullptr);
+        showFrame(nullptr);
         if (subRefused) {
             qCInfo(lcUi).noquote() << u"channel %1 has no sub stream (%2): playing its main stream"_s.arg(
                 m_channelId, reason);
@@ -311,7 +307,7 @@ void VideoTile::onFrameReady()
     std::shared_ptr<const YuvFrame> frame = m_slot->take();
     if (!frame)
         return;
-    m_view->setFrame(std::move(frame));
+    showFrame(std::move(frame));
     if (!m_hasFrame || m_stalled) {
         m_hasFrame = true;
         m_stalled = false;
@@ -420,7 +416,56 @@ void VideoTile::refreshOverlay()
     overlay.dimPicture = m_state != State::Playing;
     if (m_hovered && (m_state == State::Playing || m_state == State::Stalled))
         overlay.statsLines = statsLines();
-    m_view->setOverlay(overlay);
+    if (m_surface && !m_surface->glError().isEmpty() && !m_channelId.isEmpty()) {
+        overlay.stateText = m_surface->glError();
+        overlay.tone = VideoOverlay::Tone::Error;
+    }
+    if (overlay == m_overlay)
+        return;
+    m_overlay = overlay;
+    if (m_surface)
+        m_surface->setTileOverlay(m_surfaceSlot, m_overlay);
+}
+
+void VideoTile::refreshBorder()
+{
+    QColor border = m_selected ? palette().color(QPalette::Highlight) : QColor(0x30, 0x30, 0x30);
+    if (m_dropTarget)
+        border = QColor(0x4c, 0xaf, 0x50);
+    if (m_surface)
+        m_surface->setTileBorder(m_surfaceSlot, border);
+}
+
+void VideoTile::showFrame(std::shared_ptr<const YuvFrame> frame)
+{
+    m_frame = std::move(frame);
+    if (m_surface)
+        m_surface->setTileFrame(m_surfaceSlot, m_frame);
+}
+
+quint64 VideoTile::uploadCount() const
+{
+    return m_surface ? m_surface->uploadCount(m_surfaceSlot) : 0;
+}
+
+QRect VideoTile::pictureRect() const
+{
+    if (!m_surface)
+        return {};
+    return m_surface->pictureRect(m_surfaceSlot).translated(-m_surface->tileRect(m_surfaceSlot).topLeft());
+}
+
+QImage VideoTile::grabShown() const
+{
+    if (!m_surface)
+        return {};
+    const QImage whole = m_surface->grabFramebuffer();
+    const qreal ratio = m_surface->devicePixelRatio();
+    const QRect tile = m_surface->tileRect(m_surfaceSlot);
+    if (whole.isNull() || tile.isEmpty())
+        return {};
+    return whole.copy(QRect(int(tile.x() * ratio), int(tile.y() * ratio), int(tile.width() * ratio),
+                            int(tile.height() * ratio)));
 }
 
 std::int64_t VideoTile::bitrateBps() const
@@ -431,7 +476,7 @@ std::int64_t VideoTile::bitrateBps() const
 QStringList VideoTile::statsLines() const
 {
     QStringList lines;
-    const auto &frame = m_view->frame();
+    const auto &frame = m_frame;
     if (frame)
         lines.append(tr("%1 × %2").arg(frame->width()).arg(frame->height()));
     lines.append(tr("%1 fps").arg(m_frameRate, 0, 'f', 1) + u"  "_s
@@ -449,7 +494,7 @@ QStringList VideoTile::statsLines() const
 
 QImage VideoTile::snapshotImage() const
 {
-    const auto &frame = m_view->frame();
+    const auto &frame = m_frame;
     return frame ? frame->toImage() : QImage();
 }
 
@@ -535,7 +580,7 @@ QMenu *VideoTile::createContextMenu(bool maximized, std::optional<Devices::Strea
 
     QAction *snapshot = menu->addAction(tr("&Snapshot"), this, &VideoTile::takeSnapshot);
     snapshot->setObjectName(u"snapshot"_s);
-    snapshot->setEnabled(m_view->frame() != nullptr);
+    snapshot->setEnabled(m_frame != nullptr);
     QAction *info = menu->addAction(tr("Stream &Information…"), this, &VideoTile::showStreamInfo);
     info->setObjectName(u"streamInfo"_s);
     info->setEnabled(hasChannel);
@@ -580,15 +625,6 @@ QMenu *VideoTile::createContextMenu(bool maximized, std::optional<Devices::Strea
     return menu;
 }
 
-void VideoTile::paintEvent(QPaintEvent *)
-{
-    QPainter painter(this);
-    QColor border = m_selected ? palette().color(QPalette::Highlight) : QColor(0x30, 0x30, 0x30);
-    if (m_dropTarget)
-        border = QColor(0x4c, 0xaf, 0x50);
-    painter.fillRect(rect(), border);
-}
-
 void VideoTile::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() == Qt::LeftButton || event->button() == Qt::RightButton) {
@@ -630,20 +666,20 @@ void VideoTile::dragEnterEvent(QDragEnterEvent *event)
     if (!ChannelMime::decodeChannels(mime).isEmpty() || (from >= 0 && from != m_index)) {
         event->acceptProposedAction();
         m_dropTarget = true;
-        update();
+        refreshBorder();
     }
 }
 
 void VideoTile::dragLeaveEvent(QDragLeaveEvent *)
 {
     m_dropTarget = false;
-    update();
+    refreshBorder();
 }
 
 void VideoTile::dropEvent(QDropEvent *event)
 {
     m_dropTarget = false;
-    update();
+    refreshBorder();
     const QMimeData *mime = event->mimeData();
     const int from = ChannelMime::decodeTile(mime);
     if (from >= 0) {
@@ -679,6 +715,8 @@ void VideoTile::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         refreshOverlay();
+    else if (event->type() == QEvent::PaletteChange)
+        refreshBorder();
     QWidget::changeEvent(event);
 }
 

@@ -4,8 +4,10 @@
 #include "devices/device.h"
 #include "latestframeslot.h"
 #include "settings/consolesettings.h"
+#include "videooverlay.h"
 
 #include <QPoint>
+#include <QPointer>
 #include <QWidget>
 
 #include <array>
@@ -18,8 +20,8 @@ class QMenu;
 namespace Vigil::Ui {
 
 class ConsoleBackend;
+class GridSurface;
 class LiveStream;
-class VideoView;
 
 /// One window of the live grid: a channel, its stream and what the operator sees of it.
 ///
@@ -29,6 +31,10 @@ class VideoView;
 /// stream, so a late picture from an old stream never shows on a new one). The tile decides
 /// by itself when a stream is stalled — no picture for a while — and says so over a darkened
 /// picture: frozen video never passes for live.
+///
+/// What the tile shows (picture, overlay, border) is painted by the grid's GridSurface, in the
+/// slot the tile was given, which stays the tile's when tiles swap places; the widget itself
+/// paints nothing and lies under that window, which hands it its mouse and drag-and-drop input.
 ///
 /// Mouse: click selects, double-click maximises (VideoGrid), drag moves the channel to
 /// another tile; channels from the device tree can be dropped on it. GUI thread.
@@ -50,7 +56,8 @@ public:
     /// No picture for this long (or 4 usual frame intervals, whichever is longer) is a stall.
     static constexpr int kStallThresholdMs = 2000;
 
-    VideoTile(int index, ConsoleBackend &backend, QWidget *parent = nullptr);
+    /// Paints in `surface`'s slot `index` (none without a surface: tests of the logic alone).
+    VideoTile(int index, ConsoleBackend &backend, GridSurface *surface, QWidget *parent = nullptr);
     ~VideoTile() override;
 
     int index() const noexcept { return m_index; }
@@ -95,11 +102,26 @@ public:
     /// registry (done when the channel is set; VideoGrid calls it when the registry changes).
     void refreshChannelInfo();
 
+    /// Re-draws the overlay (VideoGrid calls it when the surface's GL error changes).
+    void refreshOverlay();
+
     /// Periodic work (VideoGrid calls it twice a second): stall detection, frame rate,
     /// retries, the hover statistics. Nothing here runs per frame.
     void tick(LatestFrameSlot::Clock::time_point now);
 
-    VideoView *view() const noexcept { return m_view; }
+    /// The picture shown (the newest the stream delivered); null without one.
+    const std::shared_ptr<const YuvFrame> &frame() const noexcept { return m_frame; }
+    /// What is written over the picture.
+    const VideoOverlay &overlay() const noexcept { return m_overlay; }
+    /// The surface slot the tile paints in.
+    int surfaceSlot() const noexcept { return m_surfaceSlot; }
+    /// Pictures uploaded to the GPU for this tile so far, each painted at least once.
+    quint64 uploadCount() const;
+    /// Where the picture lands in the tile (tile coordinates); empty without one.
+    QRect pictureRect() const;
+    /// What the surface paints in this tile now (device pixels), read back from the GPU; null
+    /// when it is not on screen. Waits for the render thread: for tests and diagnostics.
+    QImage grabShown() const;
     LiveStream *stream() const noexcept { return m_stream.get(); }
     /// The slot the current stream writes to; null without a stream.
     const std::shared_ptr<LatestFrameSlot> &frameSlot() const noexcept { return m_slot; }
@@ -139,7 +161,6 @@ Q_SIGNALS:
 
 protected:
     bool event(QEvent *event) override;
-    void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
@@ -161,12 +182,16 @@ private:
     void onStreamStateChanged();
     void onFrameReady();
     void updateState();
-    void refreshOverlay();
+    void refreshBorder();
+    void showFrame(std::shared_ptr<const YuvFrame> frame);
     void showStreamInfo();
 
     int m_index;
+    const int m_surfaceSlot;
     ConsoleBackend &m_backend;
-    VideoView *m_view = nullptr;
+    QPointer<GridSurface> m_surface;
+    std::shared_ptr<const YuvFrame> m_frame;
+    VideoOverlay m_overlay;
 
     QString m_channelId;
     QString m_channelName;
