@@ -1,8 +1,8 @@
 // The floor under the live grid's painting: N tiles (default 16) of 1920x1080 YUV 4:2:0 in ONE
-// OpenGL window, every tile's three planes uploaded and drawn with the console's own YUV shader in
-// every pass, 25 passes a second for S seconds (default 10), and nothing else: no borders, no
-// overlays, no widgets. Prints the passes reached, the CPU of the whole process and the CPU per
-// pass.
+// OpenGL window, every tile's three planes uploaded (as many rows as show, as the grid does) and
+// drawn with the console's own YUV painter in every pass, 25 passes a second for S seconds
+// (default 10), and nothing else: no borders, no overlays, no widgets. Prints the passes
+// reached, the CPU of the whole process and the CPU per pass.
 // Run it beside bench_videogrid (the console's grid, which paints the same way in a GridSurface
 // from a render thread) in the same go:
 //   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
@@ -95,10 +95,12 @@ public:
             Ui::YuvFrame &frame = *m_frames[std::size_t(tile)];
             const std::size_t lumaSize = std::size_t(frame.width()) * frame.height();
             frame.planeData(0)[(pass * 7919 + std::size_t(tile)) % lumaSize] ^= 0x40;
-            m_painter.upload(m_textures[std::size_t(tile)], frame);
             const int column = tile % side;
             const int row = tile / side;
             const QRect cell(column * width / side + 1, row * height / side + 1, width / side - 2, height / side - 2);
+            // The rows that show, as the grid uploads them.
+            const int shown = Ui::YuvPainter::fitRect(QSize(frame.width(), frame.height()), cell).height();
+            m_painter.upload(m_textures[std::size_t(tile)], frame, Ui::YuvPainter::rowStepFor(frame.height(), shown));
             m_painter.drawPicture(m_textures[std::size_t(tile)], frame, cell, 1.0f);
         }
         m_painter.end();

@@ -231,6 +231,43 @@ private Q_SLOTS:
         QCOMPARE(labelled.pixel(labelled.width() - 5, labelled.height() - 5), plain.pixel(plain.width() - 5, plain.height() - 5));
     }
 
+    void showsLargePicturesInSmallTilesFromFewerRows()
+    {
+        QCOMPARE(YuvPainter::rowStepFor(1080, 1080), 1);
+        QCOMPARE(YuvPainter::rowStepFor(1080, 537), 2);
+        QCOMPARE(YuvPainter::rowStepFor(1080, 263), 4);
+        QCOMPARE(YuvPainter::rowStepFor(2160, 100), 4); // at most 4
+        QCOMPARE(YuvPainter::rowStepFor(360, 500), 1);
+
+        // 1280x720 bars in a 320x180 tile: every 4th row uploaded, colours and places unchanged.
+        GridSurface surface;
+        QVERIFY(showSingleTile(surface, QSize(320, 180)));
+        surface.setTileFrame(0, colorBars(1280, 720, barColors(), YuvMatrix::Bt709, YuvRange::Limited, 32));
+        QImage image = surface.grabFramebuffer();
+        QRect picture = inImage(surface, image, surface.pictureRect(0));
+        for (int bar = 0; bar < barColors().size(); ++bar)
+            QVERIFY2(closeTo(barSample(image, picture, bar, int(barColors().size())), barColors()[bar]),
+                     qPrintable(u"bar %1"_s.arg(bar)));
+
+        // Top half red, bottom half blue (BT.601 limited samples): the edge stays in the middle,
+        // the chroma rows still match the luma rows.
+        auto bands = YuvFrame::allocate(64, 720);
+        for (int row = 0; row < 720; ++row)
+            std::fill_n(bands->planeData(0) + row * 64, 64, uchar(row < 360 ? 81 : 41));
+        for (int row = 0; row < 360; ++row) {
+            std::fill_n(bands->planeData(1) + row * 32, 32, uchar(row < 180 ? 90 : 240));
+            std::fill_n(bands->planeData(2) + row * 32, 32, uchar(row < 180 ? 240 : 110));
+        }
+        surface.setTileFrame(0, bands);
+        image = surface.grabFramebuffer();
+        picture = surface.pictureRect(0);
+        QCOMPARE(picture.height(), 180);
+        QVERIFY(closeTo(at(surface, image, {160, 45}), Qt::red));
+        QVERIFY(closeTo(at(surface, image, {160, 80}), Qt::red));
+        QVERIFY(closeTo(at(surface, image, {160, 100}), Qt::blue));
+        QVERIFY(closeTo(at(surface, image, {160, 135}), Qt::blue));
+    }
+
     void paintsEveryTileInItsPlace()
     {
         // A 2 x 2 grid: each tile its own colour inside its border; a hidden tile leaves the background.

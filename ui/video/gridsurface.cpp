@@ -160,15 +160,19 @@ public:
             const QRect outer = toDevice(tile.rect, scene.ratio);
             const QRect inner = toDevice(innerRect(tile.rect, tile.borderWidth), scene.ratio);
             YuvPainter::Textures &textures = m_textures[i];
-            m_painter.fill(outer, tile.border);
-            m_painter.fill(inner, kLetterbox);
+            fillAround(outer, inner, tile.border);
+            if (!tile.frame)
+                m_painter.fill(inner, kLetterbox);
             if (tile.frame) {
-                if (m_uploadedFrame[i] != tile.frameSerial || !textures.hasPicture) {
-                    m_painter.upload(textures, *tile.frame);
+                const QRect target = YuvPainter::fitRect(QSize(tile.frame->width(), tile.frame->height()), inner);
+                fillAround(inner, target, kLetterbox);
+                // A 1080p picture in a quarter-height tile: a quarter of its rows is all that shows.
+                const int rowStep = YuvPainter::rowStepFor(tile.frame->height(), target.height());
+                if (m_uploadedFrame[i] != tile.frameSerial || !textures.hasPicture || textures.rowStep != rowStep) {
+                    m_painter.upload(textures, *tile.frame, rowStep);
                     m_uploadedFrame[i] = tile.frameSerial;
                     m_uploads[i].fetch_add(1, std::memory_order_relaxed);
                 }
-                const QRect target = YuvPainter::fitRect(QSize(tile.frame->width(), tile.frame->height()), inner);
                 m_painter.drawPicture(textures, *tile.frame, target, tile.dim ? kDimFactor : 1.0f);
             }
             if (!tile.overlay.image.isNull()) {
@@ -187,6 +191,20 @@ public:
         if (m_painter.error() != errorBefore)
             setError(m_painter.error());
         return true;
+    }
+
+    /// Fills what of `outer` lies outside `inner` (a rectangle inside it): a frame of four strips,
+    /// so that no pixel is filled twice (a software renderer pays for every one).
+    void fillAround(const QRect &outer, const QRect &inner, const QColor &color)
+    {
+        if (inner.isEmpty()) {
+            m_painter.fill(outer, color);
+            return;
+        }
+        m_painter.fill(QRect(outer.left(), outer.top(), outer.width(), inner.top() - outer.top()), color);
+        m_painter.fill(QRect(outer.left(), inner.bottom() + 1, outer.width(), outer.bottom() - inner.bottom()), color);
+        m_painter.fill(QRect(outer.left(), inner.top(), inner.left() - outer.left(), inner.height()), color);
+        m_painter.fill(QRect(inner.right() + 1, inner.top(), outer.right() - inner.right(), inner.height()), color);
     }
 
     /// Frees every GL object and the context (in the thread that made them).

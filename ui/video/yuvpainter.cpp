@@ -17,6 +17,7 @@ namespace Vigil::Ui {
 namespace {
 
 constexpr int kPositionAttribute = 0;
+constexpr int kMaxRowStep = 4;
 constexpr int kTexCoordAttribute = 1;
 
 /// The unit quad as a triangle strip: x, y, u, v. Texture row 0 is the image's top row.
@@ -160,18 +161,26 @@ void YuvPainter::enableVertexAttributes()
                           reinterpret_cast<const void *>(2 * sizeof(GLfloat)));
 }
 
-void YuvPainter::upload(Textures &textures, const YuvFrame &frame)
+int YuvPainter::rowStepFor(int pictureHeight, int shownHeight)
+{
+    if (shownHeight <= 0 || pictureHeight <= shownHeight)
+        return 1;
+    return std::clamp(pictureHeight / shownHeight, 1, kMaxRowStep);
+}
+
+void YuvPainter::upload(Textures &textures, const YuvFrame &frame, int rowStep)
 {
     if (textures.planes[0] == 0) {
         glGenTextures(3, textures.planes.data());
         for (GLuint texture : textures.planes)
             setTextureParameters(*this, texture);
     }
+    rowStep = std::clamp(rowStep, 1, kMaxRowStep);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     for (int index = 0; index < YuvFrame::kPlaneCount; ++index) {
         const int width = frame.planeWidth(index);
-        const int height = frame.planeHeight(index);
-        const int stride = frame.stride(index);
+        const int height = (frame.planeHeight(index) + rowStep - 1) / rowStep;
+        const int stride = frame.stride(index) * rowStep; // bytes from one uploaded row to the next
         const uchar *pixels = frame.plane(index);
         glActiveTexture(GLenum(GL_TEXTURE0 + index));
         glBindTexture(GL_TEXTURE_2D, textures.planes[std::size_t(index)]);
@@ -195,6 +204,7 @@ void YuvPainter::upload(Textures &textures, const YuvFrame &frame)
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glActiveTexture(GL_TEXTURE0);
     textures.hasPicture = true;
+    textures.rowStep = rowStep;
 }
 
 void YuvPainter::uploadOverlay(Textures &textures, const QImage &image)

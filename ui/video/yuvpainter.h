@@ -37,6 +37,8 @@ public:
         std::array<GLuint, 3> planes{};
         std::array<QSize, 3> planeSizes{};
         bool hasPicture = false;
+        int rowStep = 1; ///< of the picture uploaded
+
         GLuint overlay = 0;
         QSize overlaySize;
     };
@@ -55,8 +57,13 @@ public:
 
     /// Frees a tile's textures.
     void releaseTextures(Textures &textures);
-    /// Uploads `frame` into the tile's plane textures (reallocated only when the size changes).
-    void upload(Textures &textures, const YuvFrame &frame);
+    /// Uploads `frame` into the tile's plane textures (reallocated only when the size changes):
+    /// every row, or with `rowStep` > 1 every rowStep-th row of each plane, for a picture shown
+    /// at a fraction of its height, where sampling would skip those rows anyway.
+    void upload(Textures &textures, const YuvFrame &frame, int rowStep = 1);
+    /// The row step for a picture of `pictureHeight` rows shown `shownHeight` device pixels
+    /// high: as many rows as fall on one shown pixel, at most 4.
+    static int rowStepFor(int pictureHeight, int shownHeight);
     /// Uploads `image` (any format; converted to premultiplied RGBA when it is not) as the tile's overlay.
     void uploadOverlay(Textures &textures, const QImage &image);
 
