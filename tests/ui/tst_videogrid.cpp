@@ -4,6 +4,7 @@
 
 #include "channelmime.h"
 #include "uitestsupport.h"
+#include "video/gridsurface.h"
 #include "video/videogrid.h"
 #include "video/videotile.h"
 
@@ -499,6 +500,40 @@ private Q_SLOTS:
         QTRY_COMPARE(tile->state(), VideoTile::State::Connecting);
         QVERIFY(tile->stream());
         QCOMPARE(f.backend.streams.size(), 2);
+    }
+
+    void thePointerOnTheVideoReachesTheTiles()
+    {
+        // Real input lands on the grid's video window, which hands it to the tile under it.
+        Fixture f;
+        f.grid->resize(640, 360);
+        f.grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(f.grid.get()));
+        Ui::GridSurface *surface = f.grid->surface();
+        QVERIFY(QTest::qWaitForWindowExposed(surface));
+        f.grid->openChannel(cameraId(1), 1);
+        f.publish(cameraId(1));
+        VideoTile *tile = f.grid->tile(1);
+        QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
+        const QPoint centre = tile->geometry().center();
+
+        QTest::mouseClick(surface, Qt::LeftButton, {}, centre);
+        QCOMPARE(f.grid->selectedIndex(), 1);
+        QTest::mouseMove(surface, centre + QPoint(5, 5));
+        QVERIFY(!tile->overlay().statsLines.isEmpty());
+        QTest::mouseDClick(surface, Qt::LeftButton, {}, centre);
+        QCOMPARE(f.grid->maximizedIndex(), 1);
+        QTest::mouseDClick(surface, Qt::LeftButton, {}, tile->geometry().center());
+        QCOMPARE(f.grid->maximizedIndex(), -1);
+
+        // A tile that leaves the layout under the pointer is no longer hovered when it comes back.
+        QTest::mouseMove(surface, f.grid->tile(1)->geometry().center());
+        QVERIFY(!tile->overlay().statsLines.isEmpty());
+        f.grid->setGridLayout(Layout::One);
+        f.grid->setGridLayout(Layout::Four);
+        f.publish(cameraId(1));
+        QTRY_COMPARE(tile->state(), VideoTile::State::Playing);
+        QVERIFY(tile->overlay().statsLines.isEmpty());
     }
 
     void retriesFailedStreams()
