@@ -119,14 +119,16 @@ public:
                     continue;
                 }
             }
-            const Scene scene = m_scene;
             const bool grab = m_grabRequested;
-            m_dirty = false;
-            lastPass = Clock::now(); // the pace counts from the start of a pass
-            lock.unlock();
             QImage image;
-            if (scene.exposed)
-                pass(scene, grab ? &image : nullptr);
+            {
+                const Scene scene = m_scene; // pictures and overlays are shared, not copied
+                m_dirty = false;
+                lastPass = Clock::now(); // the pace counts from the start of a pass
+                lock.unlock();
+                if (scene.exposed)
+                    pass(scene, grab ? &image : nullptr);
+            } // the pictures this pass held go back to their decoders outside the lock
             lock.lock();
             if (grab) {
                 m_grabbed = std::move(image);
