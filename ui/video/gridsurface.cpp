@@ -149,7 +149,7 @@ public:
     /// could be painted.
     bool pass(const Scene &scene, QImage *grab)
     {
-        if (!m_context && !createContext())
+        if (!m_context && (m_contextFailed || !createContext()))
             return false;
         if (!m_context->makeCurrent(&m_window))
             return false;
@@ -212,6 +212,7 @@ public:
     /// Frees every GL object and the context (in the thread that made them).
     void freeGl()
     {
+        m_contextFailed = false;
         if (!m_context)
             return;
         if (m_context->makeCurrent(&m_window)) {
@@ -232,11 +233,18 @@ private:
         auto context = std::make_unique<QOpenGLContext>();
         context->setFormat(m_format);
         if (!context->create() || !context->makeCurrent(&m_window)) {
-            if (m_error.isEmpty())
+            // Not again for every picture: the next native window gets the next try.
+            m_contextFailed = true;
+            qCWarning(lcUi) << "no OpenGL context for the video grid's window";
+            if (m_error.isEmpty()) {
                 setError(tr("Video cannot be shown: no OpenGL context could be made for the video window."));
+                m_showsContextError = true;
+            }
             return false;
         }
         m_context = std::move(context);
+        if (std::exchange(m_showsContextError, false))
+            setError(QString());
         m_painter.initialize(m_context.get());
         const auto *renderer = reinterpret_cast<const char *>(m_context->functions()->glGetString(GL_RENDERER));
         const QString rendererName = QString::fromLatin1(renderer ? renderer : "");
@@ -260,6 +268,8 @@ private:
     const QSurfaceFormat m_format;
     // The painter's own, in the thread that paints.
     std::unique_ptr<QOpenGLContext> m_context;
+    bool m_contextFailed = false;     ///< for the current native window
+    bool m_showsContextError = false; ///< m_error is that failure
     YuvPainter m_painter;
     std::array<YuvPainter::Textures, kMaxTiles> m_textures{};
     std::array<quint64, kMaxTiles> m_uploadedFrame{};
@@ -478,13 +488,23 @@ QImage GridSurface::grabFramebuffer()
 
 void GridSurface::updateGeometryState()
 {
-    const QSize size(int(std::lround(width() * devicePixelRatio())), int(std::lround(height() * devicePixelRatio())));
-    const std::lock_guard lock(m_renderer->m_mutex);
-    Scene &scene = m_renderer->m_scene;
-    scene.size = size;
-    scene.ratio = devicePixelRatio();
-    scene.exposed = isExposed();
-    changed();
+    const qreal ratio = devicePixelRatio();
+    const QSize size(int(std::lround(width() * ratio)), int(std::lround(height() * ratio)));
+    bool ratioChanged = false;
+    {
+        const std::lock_guard lock(m_renderer->m_mutex);
+        Scene &scene = m_renderer->m_scene;
+        scene.size = size;
+        ratioChanged = scene.ratio != ratio;
+        scene.ratio = ratio;
+        scene.exposed = isExposed();
+        changed();
+    }
+    // Another screen or scale: the overlays' text at the new pixel density.
+    if (ratioChanged) {
+        for (int slot = 0; slot < kMaxTiles; ++slot)
+            repaintOverlay(slot);
+    }
 }
 
 void GridSurface::exposeEvent(QExposeEvent *)
