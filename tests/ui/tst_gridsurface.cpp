@@ -160,6 +160,29 @@ private Q_SLOTS:
         QVERIFY2(surface.isThreaded(), "Mesa under Xvfb supports threaded OpenGL: the grid must use it");
     }
 
+    void paintsInTheGuiThreadWhenToldTo()
+    {
+        qputenv("VIGIL_VIDEO_RENDER_THREAD", "0");
+        GridSurface surface;
+        qunsetenv("VIGIL_VIDEO_RENDER_THREAD");
+        QVERIFY(!surface.isThreaded());
+        QVERIFY(showSingleTile(surface, QSize(320, 180)));
+        // Passes come from the GUI thread's event loop.
+        surface.setTileFrame(0, colorBars(320, 180, barColors()));
+        QTRY_COMPARE(surface.uploadCount(0), 1u);
+        const quint64 passes = surface.passCount();
+        surface.setTileFrame(0, colorBars(320, 180, {Qt::green}));
+        QTRY_VERIFY(surface.passCount() > passes);
+        QCOMPARE(surface.uploadCount(0), 2u);
+        const QImage image = surface.grabFramebuffer();
+        QVERIFY(closeTo(image.pixel(image.width() / 2, image.height() / 2), Qt::green));
+        VideoOverlay overlay;
+        overlay.dimPicture = true;
+        surface.setTileOverlay(0, overlay);
+        const QImage dimmed = surface.grabFramebuffer();
+        QVERIFY(qGreen(dimmed.pixel(dimmed.width() / 2, dimmed.height() / 2)) < 128);
+    }
+
     void keepsTheAspectRatio()
     {
         GridSurface surface;

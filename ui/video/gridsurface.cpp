@@ -282,7 +282,10 @@ GridSurface::GridSurface(QWidget *inputTarget)
     setSurfaceType(QSurface::OpenGLSurface);
     setFlag(Qt::WindowDoesNotAcceptFocus);
     m_renderer = std::make_unique<Renderer>(*this);
-    m_threaded = QOpenGLContext::supportsThreadedOpenGL();
+    // VIGIL_VIDEO_RENDER_THREAD=0: the way around a graphics driver that misbehaves with it.
+    m_threaded = QOpenGLContext::supportsThreadedOpenGL() && qEnvironmentVariable("VIGIL_VIDEO_RENDER_THREAD") != u"0";
+    if (!m_threaded)
+        qCInfo(lcUi) << "the video grid is painted in the GUI thread";
     if (m_threaded) {
         m_renderThread = QThread::create([this] { m_renderer->run(); });
         m_renderThread->setObjectName(QStringLiteral("video render"));

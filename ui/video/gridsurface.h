@@ -35,7 +35,8 @@ namespace Vigil::Ui {
 /// QWidget::createWindowContainer() over them, with Qt::WA_TransparentForMouseEvents on the
 /// container.
 ///
-/// Where OpenGL cannot be used from another thread, the same passes run in the GUI thread.
+/// Where OpenGL cannot be used from another thread, or with VIGIL_VIDEO_RENDER_THREAD=0 in the
+/// environment (for a driver that misbehaves with it), the same passes run in the GUI thread.
 /// The window's methods are for the GUI thread.
 class GridSurface : public QWindow {
     Q_OBJECT
