@@ -27,13 +27,14 @@ namespace Vigil::Ui {
 /// ratio kept, letterboxed on black, optionally dimmed) and an overlay (title, state text,
 /// statistics) painted here on the GUI thread when it changes and blended as a texture. The GUI
 /// thread hands over only the newest state; the render thread paints when something changed, at
-/// most maximumRate() passes a second, uploading each new picture once. Nothing queues up.
+/// most maximumRate() passes a second, uploading each new picture once and only as many of its
+/// rows as show (YuvPainter::rowStepFor()). Nothing queues up.
 ///
 /// The window does not take keyboard focus. Its mouse and drag-and-drop input goes to the
 /// widgets of the input target (the grid whose tiles these are) under the pointer, as if they
 /// had been under it, so those widgets keep all the interaction: embed the window with
-/// QWidget::createWindowContainer() over them, with Qt::WA_TransparentForMouseEvents on the
-/// container.
+/// QWidget::createWindowContainer() over them, the container covering the input target exactly
+/// (window positions are taken as the target's) and with Qt::WA_TransparentForMouseEvents.
 ///
 /// Where OpenGL cannot be used from another thread, or with VIGIL_VIDEO_RENDER_THREAD=0 in the
 /// environment (for a driver that misbehaves with it), the same passes run in the GUI thread.
