@@ -232,6 +232,12 @@ private Q_SLOTS:
         surface.setTileFrame(0, nullptr);
         const QImage empty = surface.grabFramebuffer();
         QVERIFY(closeTo(empty.pixel(empty.width() / 2, empty.height() / 2), Qt::black, 2));
+        // The closed tile's textures went; the next picture gets new ones.
+        surface.setTileOverlay(0, VideoOverlay{});
+        surface.setTileFrame(0, colorBars(320, 180, {Qt::blue}));
+        const QImage again = surface.grabFramebuffer();
+        QVERIFY(closeTo(again.pixel(again.width() / 2, again.height() / 2), Qt::blue));
+        QCOMPARE(surface.uploadCount(0), 4u);
     }
 
     void drawsTheOverlay()

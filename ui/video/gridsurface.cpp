@@ -163,8 +163,11 @@ public:
             const QRect inner = toDevice(innerRect(tile.rect, tile.borderWidth), scene.ratio);
             YuvPainter::Textures &textures = m_textures[i];
             fillAround(outer, inner, tile.border);
-            if (!tile.frame)
+            if (!tile.frame) {
                 m_painter.fill(inner, kLetterbox);
+                if (textures.hasPicture) // the tile closed: its textures can go (a 1080p picture's are 3 MB)
+                    m_painter.releasePicture(textures);
+            }
             if (tile.frame) {
                 const QRect target = YuvPainter::fitRect(QSize(tile.frame->width(), tile.frame->height()), inner);
                 fillAround(inner, target, kLetterbox);

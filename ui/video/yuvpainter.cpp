@@ -97,11 +97,20 @@ void YuvPainter::release()
 
 void YuvPainter::releaseTextures(Textures &textures)
 {
-    if (textures.planes[0] != 0)
-        glDeleteTextures(3, textures.planes.data());
+    releasePicture(textures);
     if (textures.overlay != 0)
         glDeleteTextures(1, &textures.overlay);
     textures = Textures{};
+}
+
+void YuvPainter::releasePicture(Textures &textures)
+{
+    if (textures.planes[0] != 0)
+        glDeleteTextures(3, textures.planes.data());
+    textures.planes = {};
+    textures.planeSizes = {};
+    textures.hasPicture = false;
+    textures.rowStep = 1;
 }
 
 QByteArray YuvPainter::fragmentShaderSource(YuvMatrix matrix, YuvRange range)

@@ -57,6 +57,8 @@ public:
 
     /// Frees a tile's textures.
     void releaseTextures(Textures &textures);
+    /// Frees only the picture's textures (the next upload() makes new ones).
+    void releasePicture(Textures &textures);
     /// Uploads `frame` into the tile's plane textures (reallocated only when the size changes):
     /// every row, or with `rowStep` > 1 every rowStep-th row of each plane, for a picture shown
     /// at a fraction of its height, where sampling would skip those rows anyway.
