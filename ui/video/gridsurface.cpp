@@ -407,12 +407,6 @@ void GridSurface::setTileOverlay(int slot, const VideoOverlay &overlay)
     repaintOverlay(slot);
 }
 
-void GridSurface::clearTile(int slot)
-{
-    setTileOverlay(slot, VideoOverlay{});
-    setTileFrame(slot, nullptr);
-}
-
 void GridSurface::repaintOverlay(int slot)
 {
     const VideoOverlay &overlay = m_overlays[std::size_t(slot)];

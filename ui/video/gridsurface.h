@@ -61,8 +61,6 @@ public:
     /// The picture shown from the next pass on; null: none (black).
     void setTileFrame(int slot, std::shared_ptr<const YuvFrame> frame);
     void setTileOverlay(int slot, const VideoOverlay &overlay);
-    /// Forgets the tile's picture and overlay (the tile closed).
-    void clearTile(int slot);
 
     /// Where the tile's picture lands in the window (logical pixels); empty without one.
     QRect pictureRect(int slot) const;
