@@ -376,6 +376,11 @@ private Q_SLOTS:
         QTest::mouseMove(surface, QPoint(300, 100));
         QVERIFY2(left->log.contains(u"leave"_s), qPrintable(left->log.join(u" | "_s)));
         QVERIFY(right->log.contains(u"enter"_s));
+        // The widget under the pointer hides (a tile leaves the layout): it is left, as widgets are.
+        right->log.clear();
+        right->hide();
+        QCOMPARE(right->log, QStringList{u"leave"_s});
+        right->show();
 
         // Drag and drop: only the widget that accepts drops gets them.
         QMimeData mime;

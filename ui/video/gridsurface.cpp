@@ -568,6 +568,15 @@ bool GridSurface::event(QEvent *event)
     return QWindow::event(event);
 }
 
+bool GridSurface::eventFilter(QObject *watched, QEvent *event)
+{
+    // The hovered widget hides under the pointer (a tile leaves the layout): Qt would send it a
+    // leave event if the pointer were on it rather than on this window.
+    if (event->type() == QEvent::Hide && watched == m_hoverTarget)
+        setHoverTarget(nullptr, {});
+    return QWindow::eventFilter(watched, event);
+}
+
 QWidget *GridSurface::widgetAt(const QPointF &pos) const
 {
     if (!m_inputTarget)
@@ -581,11 +590,13 @@ void GridSurface::setHoverTarget(QWidget *widget, const QPointF &pos)
     if (widget == m_hoverTarget)
         return;
     if (m_hoverTarget) {
+        m_hoverTarget->removeEventFilter(this);
         QEvent leave(QEvent::Leave);
         QCoreApplication::sendEvent(m_hoverTarget, &leave);
     }
     m_hoverTarget = widget;
     if (widget) {
+        widget->installEventFilter(this); // to leave it when it hides, as Qt does for widgets
         const QPointF local = widget->mapFrom(m_inputTarget, pos);
         QEnterEvent enter(local, widget->mapTo(widget->window(), local), mapToGlobal(pos));
         QCoreApplication::sendEvent(widget, &enter);

@@ -711,16 +711,6 @@ void VideoTile::leaveEvent(QEvent *event)
     QWidget::leaveEvent(event);
 }
 
-void VideoTile::hideEvent(QHideEvent *event)
-{
-    // Out of the layout under the pointer: the surface sends no leave for a tile it stops showing.
-    if (m_hovered) {
-        m_hovered = false;
-        refreshOverlay();
-    }
-    QWidget::hideEvent(event);
-}
-
 void VideoTile::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
