@@ -161,31 +161,30 @@ public:
                 continue;
             const QRect outer = toDevice(tile.rect, scene.ratio);
             const QRect inner = toDevice(innerRect(tile.rect, tile.borderWidth), scene.ratio);
-            YuvPainter::Textures &textures = m_textures[i];
+            TileGl &gl = m_tiles[i];
             fillAround(outer, inner, tile.border);
             if (!tile.frame) {
                 m_painter.fill(inner, kLetterbox);
-                if (textures.hasPicture) // the tile closed: its textures can go (a 1080p picture's are 3 MB)
-                    m_painter.releasePicture(textures);
-            }
-            if (tile.frame) {
+                if (gl.textures.hasPicture) // the tile closed: its textures can go (a 1080p picture's are 3 MB)
+                    m_painter.releasePicture(gl.textures);
+            } else {
                 const QRect target = YuvPainter::fitRect(QSize(tile.frame->width(), tile.frame->height()), inner);
                 fillAround(inner, target, kLetterbox);
                 // A 1080p picture in a quarter-height tile: a quarter of its rows is all that shows.
                 const int rowStep = YuvPainter::rowStepFor(tile.frame->height(), target.height());
-                if (m_uploadedFrame[i] != tile.frameSerial || !textures.hasPicture || textures.rowStep != rowStep) {
-                    m_painter.upload(textures, *tile.frame, rowStep);
-                    m_uploadedFrame[i] = tile.frameSerial;
+                if (gl.frameSerial != tile.frameSerial || !gl.textures.hasPicture || gl.textures.rowStep != rowStep) {
+                    m_painter.upload(gl.textures, *tile.frame, rowStep);
+                    gl.frameSerial = tile.frameSerial;
                     m_uploads[i].fetch_add(1, std::memory_order_relaxed);
                 }
-                m_painter.drawPicture(textures, *tile.frame, target, tile.dim ? kDimFactor : 1.0f);
+                m_painter.drawPicture(gl.textures, *tile.frame, target, tile.dim ? kDimFactor : 1.0f);
             }
             if (!tile.overlay.image.isNull()) {
-                if (m_uploadedOverlay[i] != tile.overlaySerial || textures.overlay == 0) {
-                    m_painter.uploadOverlay(textures, tile.overlay.image);
-                    m_uploadedOverlay[i] = tile.overlaySerial;
+                if (gl.overlaySerial != tile.overlaySerial || gl.textures.overlay == 0) {
+                    m_painter.uploadOverlay(gl.textures, tile.overlay.image);
+                    gl.overlaySerial = tile.overlaySerial;
                 }
-                m_painter.drawOverlay(textures, inner.topLeft(), tile.overlay.parts);
+                m_painter.drawOverlay(gl.textures, inner.topLeft(), tile.overlay.parts);
             }
         }
         m_painter.end();
@@ -219,14 +218,12 @@ public:
         if (!m_context)
             return;
         if (m_context->makeCurrent(&m_window)) {
-            for (YuvPainter::Textures &textures : m_textures)
-                m_painter.releaseTextures(textures);
+            for (TileGl &gl : m_tiles)
+                m_painter.releaseTextures(gl.textures);
             m_painter.release();
             m_context->doneCurrent();
         }
-        m_textures = {};
-        m_uploadedFrame = {};
-        m_uploadedOverlay = {};
+        m_tiles = {};
         m_context.reset();
     }
 
@@ -274,9 +271,13 @@ private:
     bool m_contextFailed = false;     ///< for the current native window
     bool m_showsContextError = false; ///< m_error is that failure
     YuvPainter m_painter;
-    std::array<YuvPainter::Textures, kMaxTiles> m_textures{};
-    std::array<quint64, kMaxTiles> m_uploadedFrame{};
-    std::array<quint64, kMaxTiles> m_uploadedOverlay{};
+    /// A tile's textures and which of its pictures and overlays they hold.
+    struct TileGl {
+        YuvPainter::Textures textures;
+        quint64 frameSerial = 0;
+        quint64 overlaySerial = 0;
+    };
+    std::array<TileGl, kMaxTiles> m_tiles{};
 };
 
 GridSurface::GridSurface(QWidget *inputTarget)
@@ -323,8 +324,8 @@ void GridSurface::changed()
     if (m_passScheduled)
         return;
     m_passScheduled = true;
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(m_lastGuiPass
-        + std::chrono::microseconds(1'000'000 / std::max(1, maximumRate())) - Clock::now());
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_lastGuiPass + m_renderer->passInterval() - Clock::now());
     QTimer::singleShot(std::max<qint64>(0, wait.count()), this, [this] {
         m_passScheduled = false;
         if (!m_renderer->m_dirty || !m_renderer->m_scene.exposed || m_renderer->m_scene.size.isEmpty())
@@ -486,6 +487,13 @@ QImage GridSurface::grabFramebuffer()
     return std::exchange(m_renderer->m_grabbed, QImage());
 }
 
+QImage GridSurface::grabTile(int slot)
+{
+    const QRect tile = tileRect(slot);
+    const QImage whole = tile.isEmpty() ? QImage() : grabFramebuffer();
+    return whole.isNull() ? QImage() : whole.copy(toDevice(tile, devicePixelRatio()));
+}
+
 void GridSurface::updateGeometryState()
 {
     const qreal ratio = devicePixelRatio();
@@ -556,12 +564,6 @@ bool GridSurface::event(QEvent *event)
     case QEvent::Drop:
         forwardDrag(event);
         return true;
-    case QEvent::UpdateRequest:
-        {
-            const std::lock_guard lock(m_renderer->m_mutex);
-            changed();
-        }
-        return true;
     default:
         break;
     }
@@ -603,7 +605,7 @@ void GridSurface::setHoverTarget(QWidget *widget, const QPointF &pos)
     }
 }
 
-bool GridSurface::forwardMouse(QMouseEvent *event)
+void GridSurface::forwardMouse(QMouseEvent *event)
 {
     const QPointF pos = event->position();
     if (event->type() == QEvent::MouseMove && event->buttons() == Qt::NoButton)
@@ -612,7 +614,7 @@ bool GridSurface::forwardMouse(QMouseEvent *event)
     if (!m_mouseGrabber)
         setHoverTarget(target, pos);
     if (!target)
-        return false;
+        return;
     if (event->type() == QEvent::MouseButtonPress) {
         m_mouseGrabber = target;
         if (!target->isActiveWindow())
@@ -640,18 +642,23 @@ bool GridSurface::forwardMouse(QMouseEvent *event)
     }
     if (event->type() == QEvent::MouseButtonRelease && event->buttons() == Qt::NoButton)
         m_mouseGrabber = nullptr;
-    return true;
 }
 
-bool GridSurface::forwardDrag(QEvent *event)
+void GridSurface::leaveDragTarget()
+{
+    if (m_dragTarget) {
+        QDragLeaveEvent leave;
+        QCoreApplication::sendEvent(m_dragTarget, &leave);
+    }
+    m_dragTarget = nullptr;
+    m_dragAccepted = false;
+}
+
+void GridSurface::forwardDrag(QEvent *event)
 {
     if (event->type() == QEvent::DragLeave) {
-        if (m_dragTarget) {
-            QDragLeaveEvent leave;
-            QCoreApplication::sendEvent(m_dragTarget, &leave);
-        }
-        m_dragTarget = nullptr;
-        return true;
+        leaveDragTarget();
+        return;
     }
     auto *drop = static_cast<QDropEvent *>(event);
     QWidget *target = widgetAt(drop->position());
@@ -668,21 +675,15 @@ bool GridSurface::forwardDrag(QEvent *event)
             QCoreApplication::sendEvent(target, &forwarded);
             drop->setDropAction(forwarded.dropAction());
             drop->setAccepted(forwarded.isAccepted());
-        } else if (m_dragTarget) {
-            QDragLeaveEvent leave;
-            QCoreApplication::sendEvent(m_dragTarget, &leave);
+            m_dragTarget = nullptr; // dropped on: no leave
         }
-        m_dragTarget = nullptr;
-        return true;
+        leaveDragTarget();
+        return;
     }
 
     if (target != m_dragTarget) {
-        if (m_dragTarget) {
-            QDragLeaveEvent leave;
-            QCoreApplication::sendEvent(m_dragTarget, &leave);
-        }
+        leaveDragTarget();
         m_dragTarget = target;
-        m_dragAccepted = false;
         if (target) {
             QDragEnterEvent enter(local.toPoint(), drop->possibleActions(), drop->mimeData(), drop->buttons(),
                                   drop->modifiers());
@@ -701,7 +702,6 @@ bool GridSurface::forwardDrag(QEvent *event)
         drop->setDropAction(move.dropAction());
     }
     drop->setAccepted(m_dragAccepted);
-    return true;
 }
 
 } // namespace Vigil::Ui

@@ -84,6 +84,8 @@ public:
     /// not on screen or cannot be painted. Waits for the render thread: for tests, screenshots
     /// and diagnostics only.
     QImage grabFramebuffer();
+    /// The part of grabFramebuffer() tile `slot` covers; null when it is hidden or not on screen.
+    QImage grabTile(int slot);
 
     /// Why video cannot be shown (empty when it can); translated.
     QString glError() const;
@@ -112,8 +114,10 @@ private:
 
     /// Forwarding of input to the input target's widgets.
     QWidget *widgetAt(const QPointF &pos) const;
-    bool forwardMouse(QMouseEvent *event);
-    bool forwardDrag(QEvent *event);
+    void forwardMouse(QMouseEvent *event);
+    void forwardDrag(QEvent *event);
+    /// Sends the widget under the drag a leave and forgets it.
+    void leaveDragTarget();
     void setHoverTarget(QWidget *widget, const QPointF &pos);
 
     QPointer<QWidget> m_inputTarget;

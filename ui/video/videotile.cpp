@@ -457,15 +457,7 @@ QRect VideoTile::pictureRect() const
 
 QImage VideoTile::grabShown() const
 {
-    if (!m_surface)
-        return {};
-    const QImage whole = m_surface->grabFramebuffer();
-    const qreal ratio = m_surface->devicePixelRatio();
-    const QRect tile = m_surface->tileRect(m_surfaceSlot);
-    if (whole.isNull() || tile.isEmpty())
-        return {};
-    return whole.copy(QRect(int(tile.x() * ratio), int(tile.y() * ratio), int(tile.width() * ratio),
-                            int(tile.height() * ratio)));
+    return m_surface ? m_surface->grabTile(m_surfaceSlot) : QImage();
 }
 
 std::int64_t VideoTile::bitrateBps() const
