@@ -5,13 +5,11 @@
 // reached, the CPU of the whole process and the CPU per pass.
 // Run it beside bench_videogrid (the console's grid, which paints the same way in a GridSurface
 // from a render thread) in the same go:
-//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N]
-//       [--render-thread] [--size WxH]
+//   xvfb-run -a -s "-screen 0 1920x1080x24" bench_glfloor [tiles] [seconds] [--decode N] [--size WxH]
 // Under Xvfb both paint with llvmpipe on the CPU; the difference is what the grid adds to the
-// least that drawing the pictures costs.
-// By default it paints in the GUI thread (a QOpenGLWindow); --render-thread paints from a thread
-// of its own into a plain QWindow, as the console does, and the GUI thread then only measures
-// how long its event loop is held up.
+// least that drawing the pictures costs. It paints in the GUI thread (a QOpenGLWindow): the
+// GUI's hold-ups it prints are the painting's own; the console's grid, painted from a thread of
+// its own, spares its GUI those (bench_consolelive measures them).
 // --decode N adds what the console does beside painting: N threads each decoding an H.264 clip of
 // the pictures' size at 25 fps (made with ffmpeg, about 4 Mb/s at 1080p like a camera, in
 // proportion below) in real time with the console's VideoDecoder, one codec thread each. Beside
@@ -29,7 +27,6 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QOpenGLWindow>
-#include <QWindow>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -50,12 +47,11 @@ using namespace Vigil;
 namespace {
 
 
-/// Draws the tiles with the console's YuvPainter: every tile's three planes uploaded and drawn in
-/// every pass. Needs a current context.
-class TilePainter {
+/// The tiles drawn with the console's YuvPainter in the GUI thread, on update() from a 40 ms
+/// clock: every tile's three planes uploaded and drawn in every pass.
+class FloorWindow : public QOpenGLWindow {
 public:
-    TilePainter(int tiles, QSize picture)
-        : m_tiles(tiles)
+    FloorWindow(int tiles, QSize picture)
     {
         for (int i = 0; i < tiles; ++i) {
             auto frame = Ui::YuvFrame::allocate(picture.width(), picture.height(), Ui::YuvMatrix::Bt709);
@@ -67,34 +63,34 @@ public:
         }
         m_textures.resize(std::size_t(tiles));
     }
-
-    quint64 passes() const { return m_passes.load(std::memory_order_relaxed); }
-
-    void initialize(QOpenGLContext *context)
+    ~FloorWindow() override
     {
-        if (!m_painter.initialize(context))
-            qFatal("YUV painter: %s", qPrintable(m_painter.error()));
-    }
-
-    /// Frees the GL objects; the context they were made in must be current.
-    void release()
-    {
+        if (!context())
+            return;
+        makeCurrent();
         for (auto &textures : m_textures)
             m_painter.releaseTextures(textures);
         m_painter.release();
+        doneCurrent();
     }
 
-    /// One pass into the current surface of `width` x `height` device pixels.
-    void paint(int width, int height)
+    quint64 passes() const { return m_passes; }
+
+protected:
+    void initializeGL() override { m_painter.initialize(context()); }
+
+    void paintGL() override
     {
+        const int width = int(std::lround(this->width() * devicePixelRatio()));
+        const int height = int(std::lround(this->height() * devicePixelRatio()));
         m_painter.begin(QSize(width, height), Qt::black);
-        const int side = int(std::ceil(std::sqrt(double(m_tiles))));
-        const quint64 pass = passes();
-        for (int tile = 0; tile < m_tiles; ++tile) {
+        const int tiles = int(m_frames.size());
+        const int side = int(std::ceil(std::sqrt(double(tiles))));
+        for (int tile = 0; tile < tiles; ++tile) {
             // A new picture for every tile in every pass, as a grid of live cameras has.
             Ui::YuvFrame &frame = *m_frames[std::size_t(tile)];
             const std::size_t lumaSize = std::size_t(frame.width()) * frame.height();
-            frame.planeData(0)[(pass * 7919 + std::size_t(tile)) % lumaSize] ^= 0x40;
+            frame.planeData(0)[(m_passes * 7919 + std::size_t(tile)) % lumaSize] ^= 0x40;
             const int column = tile % side;
             const int row = tile / side;
             const QRect cell(column * width / side + 1, row * height / side + 1, width / side - 2, height / side - 2);
@@ -104,100 +100,16 @@ public:
             m_painter.drawPicture(m_textures[std::size_t(tile)], frame, cell, 1.0f);
         }
         m_painter.end();
-        m_passes.fetch_add(1, std::memory_order_relaxed);
+        if (!m_painter.error().isEmpty())
+            qFatal("YUV painter: %s", qPrintable(m_painter.error()));
+        ++m_passes;
     }
 
 private:
-    int m_tiles;
     std::vector<std::shared_ptr<Ui::YuvFrame>> m_frames;
     Ui::YuvPainter m_painter;
     std::vector<Ui::YuvPainter::Textures> m_textures;
-    std::atomic<quint64> m_passes{0};
-};
-
-/// Painting in the GUI thread, on update() from a 40 ms clock.
-class FloorWindow : public QOpenGLWindow {
-public:
-    FloorWindow(int tiles, QSize picture)
-        : m_painter(tiles, picture)
-    {
-    }
-    quint64 passes() const { return m_painter.passes(); }
-
-protected:
-    void initializeGL() override { m_painter.initialize(context()); }
-    void paintGL() override
-    {
-        m_painter.paint(int(std::lround(width() * devicePixelRatio())), int(std::lround(height() * devicePixelRatio())));
-    }
-
-private:
-    TilePainter m_painter;
-};
-
-/// Painting from a thread of its own into a plain window, a pass every 40 ms (a pass that runs
-/// late starts the next at once, without bursting to catch up).
-class ThreadedFloor {
-public:
-    ThreadedFloor(int tiles, QSize picture)
-        : m_painter(tiles, picture)
-    {
-        m_window.setSurfaceType(QSurface::OpenGLSurface);
-        m_window.resize(1920, 1080);
-    }
-    ~ThreadedFloor()
-    {
-        m_stop = true;
-        if (m_thread) {
-            m_thread->wait();
-            delete m_thread;
-        }
-    }
-
-    quint64 passes() const { return m_painter.passes(); }
-
-    /// Shows the window and starts painting once it is on screen; false when it never was.
-    bool start()
-    {
-        m_window.show();
-        QElapsedTimer exposed;
-        exposed.start();
-        while (!m_window.isExposed() && exposed.elapsed() < 5000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        if (!m_window.isExposed() || !QOpenGLContext::supportsThreadedOpenGL())
-            return false;
-        const QSize size = m_window.size() * m_window.devicePixelRatio();
-        m_thread = QThread::create([this, size] { run(size); });
-        m_thread->start();
-        return true;
-    }
-
-private:
-    void run(QSize size)
-    {
-        QOpenGLContext context;
-        context.setFormat(m_window.requestedFormat());
-        if (!context.create() || !context.makeCurrent(&m_window))
-            qFatal("no OpenGL context for the render thread");
-        m_painter.initialize(&context);
-        constexpr auto kPassTime = std::chrono::microseconds(40'000);
-        auto due = std::chrono::steady_clock::now();
-        while (!m_stop) {
-            context.makeCurrent(&m_window);
-            m_painter.paint(size.width(), size.height());
-            context.swapBuffers(&m_window);
-            due = std::max(due + kPassTime, std::chrono::steady_clock::now());
-            std::this_thread::sleep_until(due);
-        }
-        context.makeCurrent(&m_window);
-        m_painter.release();
-        context.doneCurrent();
-    }
-
-    QWindow m_window;
-    TilePainter m_painter;
-    QThread *m_thread = nullptr;
-    std::atomic<bool> m_stop{false};
+    quint64 m_passes = 0;
 };
 
 /// `streams` threads, each decoding `units` over and over at 25 frames a second of wall time
@@ -240,7 +152,6 @@ int main(int argc, char *argv[])
         decoders = std::clamp(args[at + 1].toInt(), 0, 25);
         args.remove(at, 2);
     }
-    const bool renderThread = args.removeAll(u"--render-thread"_s) > 0;
     QSize picture(1920, 1080);
     if (const qsizetype at = args.indexOf(u"--size"_s); at >= 0 && at + 1 < args.size()) {
         const QStringList parts = args[at + 1].split(u'x');
@@ -279,44 +190,31 @@ int main(int argc, char *argv[])
     if (decoders > 0)
         load.emplace(units, decoders);
 
-    std::optional<FloorWindow> window;
-    std::optional<ThreadedFloor> threaded;
+    FloorWindow window(tiles, picture);
+    window.resize(1920, 1080);
+    window.show();
     QTimer frameClock;
-    if (renderThread) {
-        threaded.emplace(tiles, picture);
-        if (!threaded->start()) {
-            std::fprintf(stderr, "no window on screen, or OpenGL here cannot be used from another thread\n");
-            return 1;
-        }
-    } else {
-        window.emplace(tiles, picture);
-        window->resize(1920, 1080);
-        window->show();
-        frameClock.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&frameClock, &QTimer::timeout, &*window, [&window] { window->update(); });
-        frameClock.start(40);
-    }
-    const auto passesSoFar = [&] { return window ? window->passes() : threaded->passes(); };
+    frameClock.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&frameClock, &QTimer::timeout, &window, [&window] { window.update(); });
+    frameClock.start(40);
 
     // Settle for 2 s (GL set-up, shader compilation), then measure.
     QElapsedTimer settle;
     settle.start();
     while (settle.elapsed() < 2000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    const quint64 passes0 = passesSoFar();
+    const quint64 passes0 = window.passes();
     const quint64 decoded0 = load ? load->frames() : 0;
     const double cpu0 = Bench::processCpuSeconds();
     Bench::LoopLateness lateness;
     const double elapsed = lateness.runFor(seconds);
     const double cpu = Bench::processCpuSeconds() - cpu0;
-    const double passes = double(passesSoFar() - passes0);
+    const double passes = double(window.passes() - passes0);
     const double decoded = load ? double(load->frames() - decoded0) : 0.0;
     load.reset();
 
-    std::printf("%d tiles of %dx%d in one OpenGL window, painted from %s, asked for 25 passes/s, for %.1f s on %d "
-                "cores\n",
-                tiles, picture.width(), picture.height(), renderThread ? "a render thread" : "the GUI thread", elapsed,
-                QThread::idealThreadCount());
+    std::printf("%d tiles of %dx%d in one OpenGL window, asked for 25 passes/s, for %.1f s on %d cores\n", tiles,
+                picture.width(), picture.height(), elapsed, QThread::idealThreadCount());
     if (decoders > 0)
         std::printf("  beside %d threads decoding %dx%d 25 fps H.264 in real time: %.1f frames/s each\n", decoders,
                     picture.width(), picture.height(), decoded / elapsed / decoders);

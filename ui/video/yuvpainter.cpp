@@ -43,7 +43,7 @@ YuvPainter::YuvPainter() = default;
 
 YuvPainter::~YuvPainter() = default;
 
-bool YuvPainter::initialize(QOpenGLContext *context)
+void YuvPainter::initialize(QOpenGLContext *context)
 {
     initializeOpenGLFunctions();
     const auto [major, minor] = context->format().version();
@@ -77,22 +77,17 @@ bool YuvPainter::initialize(QOpenGLContext *context)
         m_locTexRect = m_overlayProgram->uniformLocation("texRect");
         m_overlayProgram->release();
     }
-    m_initialized = true;
     qCDebug(lcUi) << "video painter GL" << major << (gles ? "ES" : "") << "single-channel textures:" << singleChannel
                   << "row length:" << m_hasRowLength;
-    return m_error.isEmpty();
 }
 
 void YuvPainter::release()
 {
-    if (!m_initialized)
-        return;
     m_vertices.destroy();
     m_vao.destroy();
     for (Program &p : m_programs)
         p = Program{};
     m_overlayProgram.reset();
-    m_initialized = false;
 }
 
 void YuvPainter::releaseTextures(Textures &textures)

@@ -48,8 +48,9 @@ public:
     YuvPainter(const YuvPainter &) = delete;
     YuvPainter &operator=(const YuvPainter &) = delete;
 
-    /// Sets up for `context` (current). False when the driver cannot draw pictures: error() says why.
-    bool initialize(QOpenGLContext *context);
+    /// Sets up for `context` (current). A driver that rejects the YUV shader shows up later, when
+    /// the first picture needs it: error() says so.
+    void initialize(QOpenGLContext *context);
     /// Frees the painter's own GL objects (not the Textures it handed out).
     void release();
     /// Why pictures cannot be drawn (empty when they can); translated.
@@ -111,7 +112,6 @@ private:
     GLint m_internalFormat = 0;
     GLenum m_pixelFormat = 0;
     bool m_hasRowLength = false;
-    bool m_initialized = false;
     QString m_error;
 };
 
