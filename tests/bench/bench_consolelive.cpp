@@ -9,6 +9,8 @@
 // Every tile plays the 1080p main stream; with --sub-streams the console chooses streams by tile
 // size as operators have it by default (ConsoleSettings::automaticStreams) and the cameras'
 // sub stream is a 640x360 25 fps clip.
+// VIGIL_BENCH_MAX_RATE=N caps the grid's passes at N a second instead of GridSurface's default
+// (to compare caps in the same go); the line "grid passes" says what it reached.
 // (Xvfb paints with llvmpipe on the CPU, which competes with decoding on this machine.)
 
 #include "../ui/uitestsupport.h"
